@@ -1,0 +1,43 @@
+"""
+Data overview: Boston house prices and MNIST
+============================================
+
+Questions 1(d) and 4 train on two classic data sets. Both ship inside the ``hw1``
+package, so this page, like the rest of the site, was built with no network. The
+:ref:`data page <data-page>` explains where they come from and why scikit-learn
+dropped the Boston table.
+"""
+
+# %%
+# Boston house prices
+# -------------------
+# :func:`hw1.data.load_boston` returns the original 506 x 13 table with its target,
+# MEDV (median home value in $1000s). A summary of each column shows how different
+# their scales are, which is why Question 1(d) standardises the features first.
+from hw1.data import feature_summary, load_boston, load_mnist
+from hw1.plotting import image_grid
+from hw1.report import format_table
+
+boston = load_boston()
+print(f"data {boston.data.shape}, target {boston.target.shape}")
+print(format_table(feature_summary(boston.data, boston.feature_names), floatfmt=".3g"))
+print(format_table(feature_summary(boston.target[:, None], ["MEDV"]), floatfmt=".3g"))
+
+# %%
+# MNIST
+# -----
+# :func:`hw1.data.load_mnist` verifies each shipped file's MD5 sum, then returns
+# float images flattened to 784 values in [0, 1] and integer labels.
+train_images, train_labels = load_mnist("train")
+test_images, test_labels = load_mnist("test")
+print(
+    f"train: images {tuple(train_images.shape)} {train_images.dtype}, "
+    f"labels {tuple(train_labels.shape)} {train_labels.dtype}"
+)
+print(f"test:  images {tuple(test_images.shape)}, labels {tuple(test_labels.shape)}")
+print("training digits per class:", train_labels.bincount().tolist())
+print("test digits per class:    ", test_labels.bincount().tolist())
+
+# %%
+# The first 30 training digits, each titled with its label.
+image_grid(train_images[:30], train_labels[:30], ncols=10)

@@ -1,0 +1,224 @@
+"""The two data sets the assignment uses, shipped with the package so nothing is downloaded.
+
+MNIST (LeCun, Cortes and Burges) is stored as the four original gzip-compressed IDX
+files in ``hw1/data_files/mnist``. Each file is verified against the MD5 sum of the
+original uncompressed file before it is decoded with torchvision's IDX reader.
+
+The Boston housing table (Harrison and Rubinfeld, 1978) comes from the copy that
+mlxtend ships; see :func:`load_boston` for why scikit-learn no longer provides it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import tempfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.utils import Bunch
+
+MNIST_DIR = Path(__file__).parent / "data_files" / "mnist"
+
+#: MD5 sums of the *uncompressed* IDX files, as published with MNIST.
+MNIST_MD5 = {
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+
+_SPLIT_PREFIX = {"train": "train", "test": "t10k"}
+
+BOSTON_FEATURES = (
+    "CRIM", "ZN", "INDUS", "CHAS", "NOX", "RM", "AGE",
+    "DIS", "RAD", "TAX", "PTRATIO", "B", "LSTAT",
+)  # fmt: skip
+
+# Decoded uint8 images and labels, keyed by (split, directory): a repeat call skips
+# decompression, hashing and parsing.
+_MNIST_CACHE: dict[tuple[str, Path], tuple[torch.Tensor, torch.Tensor]] = {}
+
+
+class DataIntegrityError(RuntimeError):
+    """A shipped data file is unreadable or its checksum differs from the published one."""
+
+
+def _verified_bytes(path: Path, expected_md5: str) -> bytes:
+    """Decompress ``path`` and check the MD5 sum of the result."""
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"MNIST file {path} is missing; expected a gzip file whose contents have "
+            f"MD5 {expected_md5}. Reinstall hw1 to restore it."
+        )
+    try:
+        raw = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, zlib.error) as err:
+        raise DataIntegrityError(
+            f"MNIST file {path} is not a valid gzip file ({err}); expected contents with "
+            f"MD5 {expected_md5}."
+        ) from err
+    actual = hashlib.md5(raw).hexdigest()
+    if actual != expected_md5:
+        raise DataIntegrityError(
+            f"MNIST file {path} is corrupted: its contents have MD5 {actual}, "
+            f"expected {expected_md5}."
+        )
+    return raw
+
+
+def _decode_mnist(split: str, root: Path) -> tuple[torch.Tensor, torch.Tensor]:
+    # torchvision's IDX reader takes a path to an uncompressed file.
+    from torchvision.datasets.mnist import read_image_file, read_label_file
+
+    prefix = _SPLIT_PREFIX[split]
+    names = (f"{prefix}-images-idx3-ubyte", f"{prefix}-labels-idx1-ubyte")
+    with tempfile.TemporaryDirectory(prefix="hw1-mnist-") as tmp:
+        for name in names:
+            raw = _verified_bytes(root / f"{name}.gz", MNIST_MD5[name])
+            (Path(tmp) / name).write_bytes(raw)
+        images = read_image_file(str(Path(tmp) / names[0]))
+        labels = read_label_file(str(Path(tmp) / names[1]))
+    if images.shape[0] != labels.shape[0]:
+        raise DataIntegrityError(
+            f"MNIST {split} split has {images.shape[0]} images but {labels.shape[0]} labels."
+        )
+    return images, labels
+
+
+def load_mnist(
+    split: str = "train", *, root: str | Path | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Load an MNIST split from the files shipped with the package.
+
+    Parameters
+    ----------
+    split : {"train", "test"}
+        ``"train"`` gives the 60,000 training digits, ``"test"`` the 10,000 test digits.
+    root : path, optional
+        Directory holding the four ``*-ubyte.gz`` files. Defaults to the copy inside
+        the installed package.
+
+    Returns
+    -------
+    images : Tensor, shape (N, 784), float32
+        Pixel intensities scaled to [0, 1], one flattened 28x28 image per row.
+    labels : Tensor, shape (N,), int64
+        Digit classes 0-9.
+
+    Raises
+    ------
+    ValueError
+        If ``split`` is not ``"train"`` or ``"test"``.
+    FileNotFoundError
+        If a file is missing; the message names it and its expected MD5 sum.
+    DataIntegrityError
+        If a file does not decompress or its MD5 sum differs from the published one.
+
+    Notes
+    -----
+    The decoded bytes are cached per process, so a repeat call only converts them to
+    floats. Each call returns new tensors that the caller may modify.
+    """
+    if split not in _SPLIT_PREFIX:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    directory = Path(root) if root is not None else MNIST_DIR
+    key = (split, directory.resolve())
+    if key not in _MNIST_CACHE:
+        _MNIST_CACHE[key] = _decode_mnist(split, directory)
+    images, labels = _MNIST_CACHE[key]
+    return images.reshape(len(images), -1).float().div_(255.0), labels.clone()
+
+
+_BOSTON_DESCR = """\
+Boston house prices (Harrison and Rubinfeld, 1978), 506 census tracts, 13 features.
+
+Target: MEDV, median value of owner-occupied homes in $1000s.
+
+Features: CRIM per-capita crime rate; ZN share of residential land zoned for large
+lots; INDUS share of non-retail business acres; CHAS 1 if the tract bounds the
+Charles River; NOX nitric-oxide concentration; RM mean rooms per dwelling; AGE share
+of units built before 1940; DIS weighted distance to five employment centres; RAD
+index of access to radial highways; TAX property-tax rate per $10,000; PTRATIO
+pupil-teacher ratio; B = 1000 (Bk - 0.63)^2 where Bk is the share of Black
+residents; LSTAT share of lower-status population.
+
+scikit-learn deprecated load_boston in 1.0 and removed it in 1.2 because the B
+feature encodes the assumption that racial self-segregation raises house prices,
+and because the transform is not invertible, so it cannot be audited. This project
+keeps the original 13 columns only so that Question 1(d) can be answered as set;
+it treats the data as a regression benchmark and draws no conclusions about people.
+Data: the copy shipped by mlxtend (mlxtend.data.boston_housing_data).
+"""
+
+
+def load_boston() -> Bunch:
+    """Load the Boston house-price table that scikit-learn used to ship.
+
+    scikit-learn removed ``load_boston`` in version 1.2 (deprecated in 1.0). Its
+    ``B`` feature, 1000 (Bk - 0.63)^2 with Bk the share of Black residents, was built
+    on the assumption that racial self-segregation affects house prices, and it
+    cannot be inverted to recover Bk. This project loads mlxtend's copy of the
+    original table so that Question 1(d) can be answered as it was set; it uses the
+    data only as a regression benchmark and draws no conclusions about people.
+
+    Returns
+    -------
+    Bunch
+        ``data`` : ndarray, shape (506, 13), float64 — the features, in the original
+        column order.
+        ``target`` : ndarray, shape (506,), float64 — MEDV, median home value in $1000s.
+        ``feature_names`` : ndarray of str, shape (13,) — ``CRIM`` ... ``LSTAT``.
+        ``DESCR`` : str — a description of the table and of the concerns above.
+    """
+    from mlxtend.data import boston_housing_data
+
+    features, target = boston_housing_data()
+    features = np.asarray(features, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    if features.shape != (506, 13) or target.shape != (506,):
+        raise DataIntegrityError(
+            f"mlxtend's Boston table has shape {features.shape} and target "
+            f"{target.shape}; expected (506, 13) and (506,)."
+        )
+    return Bunch(
+        data=features,
+        target=target,
+        feature_names=np.array(BOSTON_FEATURES),
+        DESCR=_BOSTON_DESCR,
+    )
+
+
+def feature_summary(data: np.ndarray, names) -> list[dict[str, object]]:
+    """Per-column summary statistics of a feature table.
+
+    Parameters
+    ----------
+    data : ndarray, shape (N, F)
+        The table, one sample per row.
+    names : sequence of str, length F
+        Column names.
+
+    Returns
+    -------
+    list of dict
+        One record per column with keys ``feature``, ``mean``, ``std``, ``min``
+        and ``max`` (floats), ready for :func:`hw1.report.format_table`.
+    """
+    data = np.asarray(data, dtype=np.float64)
+    if data.ndim != 2:
+        raise ValueError(f"data must be a 2-D array (N, F), got {data.ndim} dimensions")
+    if len(names) != data.shape[1]:
+        raise ValueError(f"names must have {data.shape[1]} entries, got {len(names)}")
+    return [
+        {
+            "feature": str(name),
+            "mean": float(column.mean()),
+            "std": float(column.std()),
+            "min": float(column.min()),
+            "max": float(column.max()),
+        }
+        for name, column in zip(names, data.T, strict=True)
+    ]
