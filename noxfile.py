@@ -32,7 +32,7 @@ def _install(session: nox.Session, *extras: str) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest); extra arguments go to pytest."""
-    _install(session, "test")
+    _install(session, "test", "docs")  # docs: the tests read docs/conf.py
     session.run("pytest", *session.posargs, env=ENV)
 
 

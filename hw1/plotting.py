@@ -45,7 +45,7 @@ def image_grid(
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, label in zip(axes.flat, images, labels, strict=False):
-        ax.imshow(image.reshape(side, side), cmap="gray_r", vmin=0.0, vmax=1.0)
+        ax.imshow(image.reshape(side, side).numpy(), cmap="gray_r", vmin=0.0, vmax=1.0)
         ax.set_title(str(int(label)), fontsize=9)
     fig.tight_layout()
     return fig
