@@ -68,17 +68,53 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def pdf(session: nox.Session) -> None:
-    """Build the PDF of every answer, code and output with LaTeX (needs TeX Live)."""
+    """Build the PDF of every answer, code and output (LaTeX; needs Debian's TeX Live).
+
+    Examples already run by ``nox -s docs`` are not run again. The PDF is written to
+    docs/_build/hw1-answers.pdf and, when the site is built, beside its home page.
+    """
     if shutil.which("latexmk") is None:
         session.error(
             "latexmk is missing. Install TeX Live from Debian: apt-get update && apt-get "
             "install -y latexmk texlive-latex-recommended texlive-latex-extra "
             "texlive-fonts-recommended tex-gyre"
         )
-    session.error("the PDF build is not written yet (issue 7)")
+    _install(session, "docs")
+    latex = BUILD / "latex"
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "latex", str(DOCS), str(latex), env=ENV)
+    session.run(
+        "make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-halt-on-error -interaction=nonstopmode",
+        external=True,
+    )  # fmt: skip
+    _publish(session, latex / "hw1-answers.pdf")
 
 
 @nox.session(python=PYTHON)
 def notebook(session: nox.Session) -> None:
-    """Assemble and execute one notebook holding every programming answer."""
-    session.error("the combined notebook is not written yet (issue 7)")
+    """One notebook with every programming answer, executed top to bottom in a fresh kernel.
+
+    Also runs each per-example notebook the site offers for download (build the site
+    first). The combined notebook goes to docs/_build/hw1-answers.ipynb and beside the
+    site's home page.
+    """
+    _install(session, "test", "docs")
+    out = BUILD / "hw1-answers.ipynb"
+    session.run("python", "docs/build_notebook.py", "--execute", "--out", str(out), env=ENV)
+    _publish(session, out)
+    session.run("pytest", "-m", "notebooks", *session.posargs, env=ENV)
+
+
+@nox.session(python=PYTHON)
+def site(session: nox.Session) -> None:
+    """Check the built site in Debian's headless Chromium, with every external request blocked."""
+    _install(session, "site")
+    session.run("pytest", "-m", "browser", "-v", *session.posargs, env=ENV)
+
+
+def _publish(session: nox.Session, path: Path) -> None:
+    """Copy a deliverable to docs/_build and, if the site is built, next to index.html."""
+    for folder in (BUILD, BUILD / "html"):
+        if folder.is_dir() and (folder == BUILD or (folder / "index.html").is_file()):
+            if path.parent != folder:
+                shutil.copy(path, folder / path.name)
+            session.log(f"{path.name} -> {folder / path.name}")
