@@ -1,0 +1,219 @@
+r"""
+Question 5: gradient descent on least squares, step by step and in closed form
+==============================================================================
+
+Question 5 runs gradient descent on :math:`\tfrac12\|Xw - y\|^2` from a start
+:math:`w_0` with a fixed step :math:`\alpha`, and asks for the iterates :math:`w_1`,
+:math:`w_2` and, in general, :math:`w_k` as formulas. The
+:ref:`derivation page <q5-derivation>` finds
+
+.. math::
+
+    w_k = (I - \alpha X^\top X)^k w_0
+          + \alpha \sum_{j=0}^{k-1} (I - \alpha X^\top X)^j X^\top y ,
+
+which needs no inverse, and shows that the iteration converges exactly when
+:math:`0 < \alpha < 2/\lambda_{\max}`, with each error shrinking by the factor
+:math:`\rho = \max_i |1 - \alpha\lambda_i|` over the nonzero eigenvalues
+:math:`\lambda_i` of :math:`X^\top X`. This example checks all three claims
+numerically.
+"""
+
+# %%
+# Three test problems
+# -------------------
+# :func:`hw1.least_squares.make_problem` draws :math:`X = U\,\mathrm{diag}(s)\,V^\top`
+# with random orthonormal :math:`U, V` and chosen singular values :math:`s`, so the
+# eigenvalues of :math:`X^\top X` are :math:`s_i^2`. The second and third problems
+# make :math:`X^\top X` singular: a tall :math:`X` of rank 4 with 8 columns, and a wide
+# :math:`X` (more unknowns than equations).
+import matplotlib.pyplot as plt
+import torch
+
+from hw1.least_squares import (
+    closed_form_discrepancy,
+    contraction_factor,
+    error_norms,
+    gd_iterates,
+    gd_limit,
+    gram_eigenvalues,
+    loss,
+    make_problem,
+    minimizer,
+    numerical_rank,
+    observed_rate,
+    optimal_step_size,
+    predicted_error_bound,
+    step_size_bound,
+)
+from hw1.report import format_table
+
+SPECTRUM = [2.0, 1.5, 1.0, 0.7, 0.5]
+problems = {
+    "tall, full rank": make_problem(40, SPECTRUM, seed=1),
+    "tall, rank 4 of 8": make_problem(40, [2.0, 1.5, 1.0, 0.5], 8, seed=2),
+    "wide, 5 x 12": make_problem(5, SPECTRUM, 12, seed=3),
+}
+gen = torch.Generator().manual_seed(0)
+starts = {
+    name: torch.randn(X.shape[1], generator=gen, dtype=X.dtype) for name, (X, _) in problems.items()
+}
+
+rows = []
+for name, (X, _) in problems.items():
+    lam = gram_eigenvalues(X)
+    rank = numerical_rank(X)
+    rows.append(
+        {
+            "problem": name,
+            "shape": f"{tuple(X.shape)}",
+            "rank": rank,
+            "lambda_max": float(lam[0]),
+            "smallest nonzero lambda": float(lam[rank - 1]),
+            "2 / lambda_max": step_size_bound(X),
+        }
+    )
+print(format_table(rows, floatfmt=".4g"))
+
+# %%
+# The closed form against 200 steps of iteration
+# ----------------------------------------------
+# :func:`hw1.least_squares.gd_iterates` takes the gradient steps one at a time.
+# :func:`hw1.least_squares.closed_form_iterate` evaluates :math:`w_k` directly, in two
+# independent ways: through the eigendecomposition of :math:`X^\top X`, where the
+# geometric sum becomes a scalar per eigenvalue (equal to :math:`\alpha k` when the
+# eigenvalue is 0), and as :math:`w^+ + (I-\alpha X^\top X)^k (w_0 - w^+)` with the
+# matrix power taken by repeated squaring. The table gives the largest distance between
+# the closed form and the iteration over :math:`k = 0, \dots, 200`, next to the size of
+# the iterates.
+K = 200
+rows = []
+for name, (X, y) in problems.items():
+    w0, alpha = starts[name], optimal_step_size(X)
+    size = float(error_norms(gd_iterates(X, y, w0, alpha, K), torch.zeros_like(w0)).max())
+    row = {"problem": name, "alpha": alpha, "max ||w_k||": size}
+    for method in ["eigh", "power"]:
+        gap = closed_form_discrepancy(X, y, w0, alpha, K, method=method)
+        row[f"max gap ({method})"] = float(gap.max())
+    rows.append(row)
+print(format_table(rows, floatfmt=".3e"))
+
+# %%
+# Convergence at the rate the eigenvalues predict
+# -----------------------------------------------
+# For the full-rank problem the iterates converge to the unique minimiser
+# :math:`w^\star`. Solid lines: the measured :math:`\|w_k - w^\star\|`; dashed lines:
+# the prediction :math:`\rho^k \|w_0 - w^\star\|` from
+# :func:`hw1.least_squares.predicted_error_bound`. The step :math:`\alpha = 1/\lambda_{\max}`
+# is limited by the smallest eigenvalue (:math:`\rho = 1 - \lambda_{\min}/\lambda_{\max}`);
+# the best step :math:`2/(\lambda_{\min} + \lambda_{\max})` balances the two ends
+# (:math:`\rho = (\kappa - 1)/(\kappa + 1)`); a step near :math:`2/\lambda_{\max}` is
+# limited by the largest eigenvalue instead.
+X, y = problems["tall, full rank"]
+w0 = starts["tall, full rank"]
+w_star = minimizer(X, y)
+bound = step_size_bound(X)
+steps = {
+    "1 / lambda_max": (bound / 2, r"$1/\lambda_{\max}$"),
+    "2 / (lambda_min + lambda_max)": (optimal_step_size(X), r"$2/(\lambda_{\min}+\lambda_{\max})$"),
+    "0.95 x 2 / lambda_max": (0.95 * bound, r"$0.95 \cdot 2/\lambda_{\max}$"),
+}
+
+fig, ax = plt.subplots(figsize=(6.5, 4))
+rows = []
+for color, (label, (alpha, tex)) in zip(["C0", "C1", "C2"], steps.items(), strict=True):
+    errors = error_norms(gd_iterates(X, y, w0, alpha, K), w_star)
+    predicted = predicted_error_bound(X, y, w0, alpha, K)
+    ax.semilogy(errors, color=color, label=rf"$\alpha =$ {tex}")
+    ax.semilogy(predicted, "--", color=color, lw=1)
+    rows.append(
+        {
+            "alpha": label,
+            "predicted rho": contraction_factor(X, alpha),
+            "measured rate, k = 100..200": observed_rate(errors, 100, K),
+            "||w_200 - w*||": float(errors[K]),
+        }
+    )
+ax.set(xlabel="iteration $k$", ylabel=r"$\|w_k - w^\star\|$")
+ax.set_title("Full-rank X: measured (solid) and predicted (dashed) error")
+ax.legend()
+fig.tight_layout()
+print(format_table(rows, floatfmt=".6g"))
+
+# %%
+# When :math:`X^\top X` is singular
+# ---------------------------------
+# Every gradient :math:`X^\top(Xw - y)` lies in the row space of :math:`X`, so gradient
+# descent never changes the part of :math:`w_0` in the null space of :math:`X`. The
+# iterates still converge, to :func:`hw1.least_squares.gd_limit`
+# :math:`= X^+ y + (I - X^+ X)\,w_0`, which minimises the loss but is the minimum-norm
+# minimiser :math:`X^+ y` only if :math:`w_0` has no null-space part (for example
+# :math:`w_0 = 0`). The distance to :math:`X^+ y` therefore levels off at
+# :math:`\|(I - X^+X)\,w_0\|`, while the loss reaches its minimum either way.
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+rows = []
+for ax, name in zip(axes, ["tall, rank 4 of 8", "wide, 5 x 12"], strict=True):
+    X, y = problems[name]
+    alpha = optimal_step_size(X)
+    for start_name, start in [
+        ("random w0", starts[name]),
+        ("w0 = 0", torch.zeros_like(starts[name])),
+    ]:
+        iterates = gd_iterates(X, y, start, alpha, K)
+        limit = gd_limit(X, y, start)
+        to_limit = error_norms(iterates, limit)
+        to_min_norm = error_norms(iterates, minimizer(X, y))
+        if start_name == "random w0":
+            ax.semilogy(to_limit, color="C0", label="random w0: distance to gd_limit")
+            ax.semilogy(to_min_norm, "--", color="C0", label="random w0: distance to X+ y")
+        else:  # here gd_limit is X+ y
+            ax.semilogy(to_min_norm, color="C1", label="w0 = 0: distance to X+ y = gd_limit")
+        rows.append(
+            {
+                "problem": name,
+                "start": start_name,
+                "||w_200 - limit||": float(to_limit[K]),
+                "||w_200 - X+ y||": float(to_min_norm[K]),
+                "||limit - X+ y||": float(torch.linalg.vector_norm(limit - minimizer(X, y))),
+                "loss(w_200) - loss(X+ y)": float(
+                    loss(X, iterates[K], y) - loss(X, minimizer(X, y), y)
+                ),
+            }
+        )
+    ax.set(title=name, xlabel="iteration $k$")
+axes[0].set_ylabel("distance")
+axes[1].legend(fontsize=8)
+fig.tight_layout()
+print(format_table(rows, floatfmt=".3e"))
+
+# %%
+# A step just above :math:`2/\lambda_{\max}`
+# -------------------------------------------
+# At :math:`\alpha = 2/\lambda_{\max}` the factor along the top eigenvector is
+# :math:`|1 - 2| = 1`: that component flips sign every step and never shrinks. Just
+# above, the factor exceeds 1 and the error grows geometrically, however small the
+# excess, while the other eigen-directions still converge.
+X, y = problems["tall, full rank"]
+w0 = starts["tall, full rank"]
+w_star = minimizer(X, y)
+bound = step_size_bound(X)
+K_LONG = 600
+fig, ax = plt.subplots(figsize=(6.5, 4))
+rows = []
+for factor in [0.98, 1.0, 1.02, 1.05]:
+    alpha = factor * bound
+    errors = error_norms(gd_iterates(X, y, w0, alpha, K_LONG), w_star)
+    ax.semilogy(errors, label=rf"$\alpha = {factor:g} \cdot 2/\lambda_{{\max}}$")
+    rows.append(
+        {
+            "alpha / (2 / lambda_max)": f"{factor:g}",
+            "predicted rho": contraction_factor(X, alpha),
+            "measured rate, k = 300..600": observed_rate(errors, 300, K_LONG),
+            "||w_600 - w*||": float(errors[K_LONG]),
+        }
+    )
+ax.set(xlabel="iteration $k$", ylabel=r"$\|w_k - w^\star\|$")
+ax.set_title("Around the step-size bound")
+ax.legend()
+fig.tight_layout()
+print(format_table(rows, floatfmt=".4g"))
