@@ -1,0 +1,180 @@
+"""hw1.finite_diff against autograd, closed-form truncation errors and brute force."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from hw1.finite_diff import best_step, compare_gradients, numerical_gradient, step_size_sweep
+
+
+def _autograd(f, t):
+    leaf = t.detach().clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(f(leaf), leaf)
+    return grad
+
+
+def _gen(seed):
+    return torch.Generator().manual_seed(seed)
+
+
+# Scalar functions of tensors of several shapes, none related to the Question 1 network.
+FUNCTIONS = {
+    "sin-times-square": (lambda t: (torch.sin(t) * t**2).sum(), (7,)),
+    "logsumexp": (lambda t: torch.logsumexp(t, dim=(0, 1)), (3, 4)),
+    "quadratic-form": (
+        lambda t: t @ torch.arange(16.0, dtype=t.dtype).reshape(4, 4).sin() @ t,
+        (4,),
+    ),
+    "log-det": (lambda t: torch.logdet(t @ t.T + torch.eye(3, dtype=t.dtype)), (3, 3)),
+    "norm-3d": (lambda t: torch.linalg.vector_norm(t * t + 1.0), (2, 3, 4)),
+    "scalar-input": (lambda t: torch.exp(t) * torch.cos(3 * t), ()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_numerical_gradient_matches_autograd(name, seed):
+    f, shape = FUNCTIONS[name]
+    t = torch.randn(shape, generator=_gen(seed), dtype=torch.float64)
+    estimate = numerical_gradient(f, t, eps=1e-6)
+    assert estimate.shape == t.shape
+    assert estimate.dtype == t.dtype
+    torch.testing.assert_close(estimate, _autograd(f, t), rtol=1e-6, atol=1e-8)
+
+
+def test_numerical_gradient_float32_is_close_with_a_larger_step():
+    f, shape = FUNCTIONS["sin-times-square"]
+    t = torch.randn(shape, generator=_gen(3), dtype=torch.float32)
+    estimate = numerical_gradient(f, t, eps=1e-2)
+    assert estimate.dtype == torch.float32
+    torch.testing.assert_close(estimate, _autograd(f, t), rtol=1e-3, atol=1e-3)
+
+
+def test_t_is_unchanged_and_f_sees_each_perturbation():
+    t = torch.randn(2, 3, generator=_gen(4), dtype=torch.float64)
+    before = t.clone()
+    seen = []
+
+    def f(x):
+        seen.append(x.clone())
+        return x.sum()
+
+    numerical_gradient(f, t, eps=0.5)
+    assert torch.equal(t, before)
+    assert len(seen) == 2 * t.numel()
+    # Every call changes exactly one entry of the original point, by +-eps.
+    for x in seen:
+        changed = (x - before).abs() > 0
+        assert changed.sum() == 1
+        assert torch.allclose((x - before)[changed].abs(), torch.tensor(0.5, dtype=x.dtype))
+
+
+def test_t_is_unchanged_when_it_requires_grad_and_is_not_contiguous():
+    base = torch.randn(3, 4, generator=_gen(5), dtype=torch.float64)
+    t = base.T.requires_grad_(True)
+    assert not t.is_contiguous()
+    before = t.detach().clone()
+    f = FUNCTIONS["logsumexp"][0]
+    estimate = numerical_gradient(f, t)
+    assert torch.equal(t.detach(), before)
+    assert t.grad is None
+    torch.testing.assert_close(estimate, _autograd(f, before), rtol=1e-6, atol=1e-8)
+
+
+def test_f_may_return_a_python_float():
+    t = torch.tensor([0.3, -1.2], dtype=torch.float64)
+    estimate = numerical_gradient(lambda x: float((x**3).sum()), t)
+    torch.testing.assert_close(estimate, 3 * t**2, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-6, math.nan, math.inf])
+def test_bad_eps_raises_value_error(eps):
+    with pytest.raises(ValueError, match="eps"):
+        numerical_gradient(lambda x: x.sum(), torch.ones(2, dtype=torch.float64), eps=eps)
+
+
+def test_step_below_the_dtype_resolution_raises():
+    with pytest.raises(ValueError, match=r"resolution of torch\.float32"):
+        numerical_gradient(lambda x: x.sum(), torch.ones(2), eps=1e-9)
+
+
+def test_bad_t_f_and_output_raise():
+    with pytest.raises(TypeError, match="t must be a floating-point tensor"):
+        numerical_gradient(lambda x: x.sum(), torch.ones(2, dtype=torch.int64))
+    with pytest.raises(TypeError, match="t must be"):
+        numerical_gradient(lambda x: x.sum(), [1.0, 2.0])
+    with pytest.raises(TypeError, match="f must be callable"):
+        numerical_gradient(3, torch.ones(2))
+    with pytest.raises(ValueError, match="scalar"):
+        numerical_gradient(lambda x: x * 2, torch.ones(2, dtype=torch.float64))
+    with pytest.raises(TypeError, match="eps"):
+        numerical_gradient(lambda x: x.sum(), torch.ones(2), eps="small")
+
+
+def test_compare_gradients_matches_brute_force():
+    g = _gen(6)
+    a = {"u": torch.randn(4, 3, generator=g), "v": torch.tensor(2.0), "w": torch.zeros(2)}
+    b = {"u": torch.randn(4, 3, generator=g), "v": torch.tensor(-1.0), "w": torch.zeros(2)}
+    result = compare_gradients(a, b)
+    assert list(result) == list(b)
+    for key in b:
+        xs = a[key].reshape(-1).tolist()
+        ys = b[key].reshape(-1).tolist()
+        max_abs = max(abs(x - y) for x, y in zip(xs, ys, strict=True))
+        rels = [
+            abs(x - y) / max(abs(x), abs(y)) if max(abs(x), abs(y)) else 0.0
+            for x, y in zip(xs, ys, strict=True)
+        ]
+        assert result[key]["max_abs"] == pytest.approx(max_abs, rel=1e-6)
+        assert result[key]["max_rel"] == pytest.approx(max(rels), rel=1e-6)
+        if key != "w":
+            largest = max(abs(y) for y in ys)
+            assert result[key]["scaled"] == pytest.approx(max_abs / largest, rel=1e-6)
+    assert result["w"] == {"max_abs": 0.0, "max_rel": 0.0, "scaled": 0.0}
+    only_reference_zero = compare_gradients({"w": torch.ones(2)}, {"w": torch.zeros(2)})
+    assert only_reference_zero["w"]["scaled"] == math.inf
+    assert result["v"]["max_rel"] == pytest.approx(1.5)
+
+
+def test_compare_gradients_rejects_mismatches():
+    with pytest.raises(ValueError, match=r"missing \['b'\]"):
+        compare_gradients({"a": torch.ones(1)}, {"a": torch.ones(1), "b": torch.ones(1)})
+    with pytest.raises(ValueError, match="shape"):
+        compare_gradients({"a": torch.ones(2)}, {"a": torch.ones(3)})
+
+
+def test_step_size_sweep_follows_the_exact_truncation_error():
+    # For f = sum(sin t) the central difference is cos(t) sin(h) / h exactly, so its
+    # error is |cos t| (1 - sin(h)/h): the truncation part, with no model fitted.
+    t = torch.linspace(-2.0, 2.0, 9, dtype=torch.float64)
+    f = lambda x: torch.sin(x).sum()  # noqa: E731
+    steps = [1e-1, 1e-2, 1e-5, 1e-12]
+    rows = step_size_sweep(f, t, torch.cos(t), steps)
+    assert [row["eps"] for row in rows] == steps
+    for row in rows[:2]:
+        h = row["eps"]
+        expected = float(torch.cos(t).abs().max()) * (1 - math.sin(h) / h)
+        assert row["max_abs"] == pytest.approx(expected, rel=1e-3)
+    # Round-off: far below the best step the error grows again.
+    assert rows[3]["max_abs"] > 100 * rows[2]["max_abs"]
+    assert best_step(rows) == rows[2]
+    # Each record is what compare_gradients reports for that step.
+    direct = compare_gradients({"t": numerical_gradient(f, t, eps=1e-2)}, {"t": torch.cos(t)})
+    assert rows[1]["max_rel"] == direct["t"]["max_rel"]
+
+
+def test_step_size_sweep_and_best_step_reject_bad_input():
+    t = torch.ones(3, dtype=torch.float64)
+    with pytest.raises(ValueError, match="steps"):
+        step_size_sweep(lambda x: x.sum(), t, torch.ones(3), [])
+    with pytest.raises(ValueError, match="reference"):
+        step_size_sweep(lambda x: x.sum(), t, torch.ones(4), [1e-3])
+    with pytest.raises(ValueError, match="eps"):
+        step_size_sweep(lambda x: x.sum(), t, torch.ones(3), [1e-3, -1.0])
+    with pytest.raises(ValueError, match="rows"):
+        best_step([])
+    with pytest.raises(ValueError, match="max_rel"):
+        best_step([{"eps": 1.0, "max_abs": 0.0}], key="max_rel")
