@@ -1,0 +1,770 @@
+"""Question 4: how the initial weight scale of a deep tanh network shapes its signals.
+
+A fully connected tanh network for MNIST whose depth is a constructor argument
+(:class:`MLP`), an initialiser that draws every weight from U(-d, d) or uses the
+Glorot-Bengio (Xavier) bound layer by layer (:func:`init_uniform_`), per-layer forward
+and backward profiles of one minibatch (:func:`layer_statistics`), plain SGD training
+on tensors held in memory (:func:`train`), a depth sweep (:func:`depth_sweep`) and a
+measurement of what the data handling adds to a training epoch
+(:func:`epoch_overhead`).
+
+**Depth convention.** ``depth`` counts the linear (feed-forward) layers, that is the
+weight matrices. ``MLP(8)`` has 8 linear layers: 784 -> 50, six times 50 -> 50, and
+50 -> 10, with tanh after each of the first 7 and none after the last, whose outputs
+are the logits. ``MLP(1)`` is multinomial logistic regression, 784 -> 10.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import time
+from collections.abc import Mapping, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from hw1.data import load_mnist
+
+#: MNIST images are flattened to this many pixels.
+N_PIXELS = 784
+#: Digit classes.
+N_CLASSES = 10
+
+
+def _check_positive_int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+class MLP(nn.Module):
+    """Fully connected tanh network for flattened MNIST digits.
+
+    Parameters
+    ----------
+    depth : int
+        Number of linear (feed-forward) layers, at least 1. ``depth=8`` means 8 weight
+        matrices: input -> width, ``depth - 2`` times width -> width, width -> output,
+        with tanh after every layer but the last. ``depth=1`` is a single linear map
+        (logistic regression).
+    width : int
+        Hidden units per hidden layer (50 in the assignment).
+    in_features, out_features : int
+        Input size (784 pixels) and number of logits (10 classes).
+
+    Attributes
+    ----------
+    layers : nn.ModuleList of nn.Linear, length ``depth``
+        ``layers[i].weight`` has shape (n_out, n_in).
+
+    Raises
+    ------
+    ValueError
+        If ``depth``, ``width``, ``in_features`` or ``out_features`` is below 1.
+    TypeError
+        If one of them is not an int.
+
+    Notes
+    -----
+    The number of parameters is ``(in_features + 1) * out_features`` for ``depth=1``
+    and otherwise ``(in_features + 1) * width + (depth - 2) * (width + 1) * width
+    + (width + 1) * out_features``.
+    """
+
+    def __init__(
+        self,
+        depth: int,
+        width: int = 50,
+        *,
+        in_features: int = N_PIXELS,
+        out_features: int = N_CLASSES,
+    ) -> None:
+        super().__init__()
+        self.depth = _check_positive_int(depth, "depth")
+        self.width = _check_positive_int(width, "width")
+        self.in_features = _check_positive_int(in_features, "in_features")
+        self.out_features = _check_positive_int(out_features, "out_features")
+        sizes = [in_features] + [width] * (depth - 1) + [out_features]
+        self.layers = nn.ModuleList(
+            nn.Linear(n_in, n_out) for n_in, n_out in itertools.pairwise(sizes)
+        )
+
+    def _check_input(self, x: torch.Tensor) -> None:
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ValueError(f"x must have shape (B, {self.in_features}), got {tuple(x.shape)}")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits of a batch.
+
+        Parameters
+        ----------
+        x : Tensor, shape (B, in_features)
+
+        Returns
+        -------
+        Tensor, shape (B, out_features)
+        """
+        self._check_input(x)
+        *hidden, last = self.layers
+        for layer in hidden:
+            x = torch.tanh(layer(x))
+        return last(x)
+
+    def layer_outputs(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every layer's output: tanh activations of the hidden layers, then the logits.
+
+        Parameters
+        ----------
+        x : Tensor, shape (B, in_features)
+
+        Returns
+        -------
+        list of Tensor, length ``depth``
+            Entry ``i`` has shape (B, width) for a hidden layer and (B, out_features)
+            for the last; the last entry equals ``self(x)``.
+        """
+        self._check_input(x)
+        outputs = []
+        for i, layer in enumerate(self.layers):
+            x = layer(x)
+            if i < self.depth - 1:
+                x = torch.tanh(x)
+            outputs.append(x)
+        return outputs
+
+
+def xavier_bound(n_in: int, n_out: int) -> float:
+    """The Glorot-Bengio uniform bound ``sqrt(6 / (n_in + n_out))`` of one layer.
+
+    A weight drawn from U(-a, a) has variance a^2 / 3, so this bound gives the
+    variance ``2 / (n_in + n_out)``.
+    """
+    _check_positive_int(n_in, "n_in")
+    _check_positive_int(n_out, "n_out")
+    return math.sqrt(6.0 / (n_in + n_out))
+
+
+def layer_bounds(model: MLP, d: float | str) -> list[float]:
+    """The half-width of the uniform weight distribution of each layer.
+
+    Parameters
+    ----------
+    model : MLP
+    d : positive float or ``"xavier"``
+        A number gives every layer the same bound; ``"xavier"`` gives each layer its
+        own :func:`xavier_bound`.
+
+    Returns
+    -------
+    list of float, length ``model.depth``
+
+    Raises
+    ------
+    ValueError
+        If ``d`` is a string other than ``"xavier"``, or a number that is not finite
+        and positive.
+    TypeError
+        If ``d`` is neither a number nor a string, or ``model`` is not an :class:`MLP`.
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an hw1.init_study.MLP, got {type(model).__name__}")
+    if isinstance(d, str):
+        if d != "xavier":
+            raise ValueError(f"d must be a positive number or 'xavier', got {d!r}")
+        return [xavier_bound(layer.in_features, layer.out_features) for layer in model.layers]
+    if isinstance(d, bool) or not isinstance(d, int | float):
+        raise TypeError(f"d must be a positive number or 'xavier', got {type(d).__name__}")
+    if not (math.isfinite(d) and d > 0):
+        raise ValueError(f"d must be a finite number > 0 or 'xavier', got {d}")
+    return [float(d)] * model.depth
+
+
+@torch.no_grad()
+def init_uniform_(model: MLP, d: float | str, *, generator: torch.Generator | None = None) -> MLP:
+    """Draw every weight from U(-d, d) and set every bias to zero, in place.
+
+    Parameters
+    ----------
+    model : MLP
+    d : positive float or ``"xavier"``
+        Half-width of the uniform distribution. ``"xavier"`` uses each layer's own
+        bound ``sqrt(6 / (n_in + n_out))`` (Glorot and Bengio, 2010), where n_in and
+        n_out are that layer's input and output sizes.
+    generator : torch.Generator, optional
+        Source of the random numbers; pass a seeded one for reproducible weights.
+
+    Returns
+    -------
+    MLP
+        ``model`` itself, for chaining.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`layer_bounds`.
+    """
+    bounds = layer_bounds(model, d)
+    for layer, bound in zip(model.layers, bounds, strict=True):
+        nn.init.uniform_(layer.weight, -bound, bound, generator=generator)
+        nn.init.zeros_(layer.bias)
+    return model
+
+
+def linear_regime_gain(d: float | str, width: int = 50) -> float:
+    """Predicted factor by which one width -> width layer scales small signals.
+
+    For weights drawn i.i.d. from U(-a, a), Var(w) = a^2 / 3, and while tanh acts like
+    the identity (small inputs) one layer multiplies the standard deviation of the
+    activations going up, and of the back-propagated gradient going down, by
+    ``sqrt(width * Var(w))``.
+
+    Parameters
+    ----------
+    d : positive float or ``"xavier"``
+        As in :func:`init_uniform_`; ``"xavier"`` means the bound
+        ``sqrt(6 / (2 * width))``, which makes the factor exactly 1.
+    width : int
+
+    Returns
+    -------
+    float
+    """
+    _check_positive_int(width, "width")
+    bound = layer_bounds(MLP(2, width, in_features=width, out_features=width), d)[1]
+    return math.sqrt(width * bound**2 / 3)
+
+
+def _check_batch(model: MLP, images: torch.Tensor, labels: torch.Tensor) -> None:
+    if images.ndim != 2 or images.shape[1] != model.in_features:
+        raise ValueError(
+            f"images must have shape (B, {model.in_features}), got {tuple(images.shape)}"
+        )
+    if labels.shape != images.shape[:1]:
+        raise ValueError(
+            f"labels must have shape ({images.shape[0]},) to match images, "
+            f"got {tuple(labels.shape)}"
+        )
+    if labels.dtype != torch.int64:
+        raise TypeError(f"labels must be int64 class indices, got {labels.dtype}")
+
+
+def layer_statistics(model: MLP, images: torch.Tensor, labels: torch.Tensor) -> dict:
+    """Forward and backward one minibatch and profile every layer.
+
+    The loss is the mean cross-entropy of the batch. The gradient with respect to
+    each layer's output is read from that output's ``.grad`` after
+    :meth:`~torch.Tensor.retain_grad`. The model's own ``.grad`` buffers are left as
+    they were.
+
+    Parameters
+    ----------
+    model : MLP
+    images : Tensor, shape (B, 784), float
+    labels : Tensor, shape (B,), int64
+
+    Returns
+    -------
+    dict
+        ``"loss"`` : float, the mean cross-entropy of the batch.
+        ``"layers"`` : list of dict, one per layer (length ``model.depth``), with keys
+        ``layer`` (1-based index), ``output`` (``"tanh"`` for a hidden layer,
+        ``"logits"`` for the last), ``activation_mean`` and ``activation_std`` (mean
+        and standard deviation of the layer's output over batch and units),
+        ``output_grad_norm`` (Frobenius norm of dL/d output, a (B, n_out) matrix) and
+        ``weight_grad_norm`` (Frobenius norm of dL/dW, an (n_out, n_in) matrix). The
+        reductions run in float64, so values far below float32's range of squares
+        still come out non-zero.
+    """
+    _check_batch(model, images, labels)
+    params = list(model.parameters())
+    saved = [p.grad for p in params]
+    for p in params:
+        p.grad = None
+    try:
+        with torch.enable_grad():
+            outputs = model.layer_outputs(images)
+            for out in outputs:
+                out.retain_grad()
+            loss = F.cross_entropy(outputs[-1], labels)
+            loss.backward()
+        rows = []
+        for i, (out, layer) in enumerate(zip(outputs, model.layers, strict=True)):
+            # Reduce in float64: squares of float32 values below ~1e-19 underflow, and
+            # the tiny initialisations produce such gradients in deep networks.
+            values = out.detach().double()
+            rows.append(
+                {
+                    "layer": i + 1,
+                    "output": "logits" if i == model.depth - 1 else "tanh",
+                    "activation_mean": float(values.mean()),
+                    "activation_std": float(values.std()),
+                    "output_grad_norm": float(out.grad.double().norm()),
+                    "weight_grad_norm": float(layer.weight.grad.double().norm()),
+                }
+            )
+    finally:
+        for p, g in zip(params, saved, strict=True):
+            p.grad = g
+    return {"loss": float(loss.detach()), "layers": rows}
+
+
+def profile_summary(stats: dict) -> dict[str, float]:
+    """Condense a :func:`layer_statistics` profile into a few numbers.
+
+    Parameters
+    ----------
+    stats : dict
+        As returned by :func:`layer_statistics`.
+
+    Returns
+    -------
+    dict
+        ``last_hidden_std``: standard deviation of the last tanh layer's output (of
+        the logits when the model has no hidden layer).
+        ``grad_ratio``: gradient norm at the first layer's output divided by that at
+        the logits; far below 1 the gradient vanishes on its way to the input, far
+        above 1 it grows.
+        ``first_weight_grad_norm``: norm of dL/dW_1.
+        ``std_gain`` and ``grad_gain``: the factor by which one width -> width layer
+        multiplies the activation spread (going up) and the output-gradient norm
+        (going down), as the geometric mean over the tanh layers 2 to ``depth - 1``;
+        NaN when the model has fewer than two tanh layers.
+
+    Raises
+    ------
+    ValueError
+        If ``stats`` lacks the ``"layers"`` key or it is empty.
+    """
+    layers = stats.get("layers") if isinstance(stats, dict) else None
+    if not layers:
+        raise ValueError("stats must be a layer_statistics result with a non-empty 'layers'")
+    hidden = [row for row in layers if row["output"] == "tanh"]
+    steps = len(hidden) - 1
+    if steps >= 1:
+        std_gain = (hidden[-1]["activation_std"] / hidden[0]["activation_std"]) ** (1 / steps)
+        grad_gain = (hidden[0]["output_grad_norm"] / hidden[-1]["output_grad_norm"]) ** (1 / steps)
+    else:
+        std_gain = grad_gain = math.nan
+    return {
+        "last_hidden_std": (hidden or layers)[-1]["activation_std"],
+        "grad_ratio": layers[0]["output_grad_norm"] / layers[-1]["output_grad_norm"],
+        "first_weight_grad_norm": layers[0]["weight_grad_norm"],
+        "std_gain": std_gain,
+        "grad_gain": grad_gain,
+    }
+
+
+@torch.inference_mode()
+def evaluate(
+    model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, chunk: int = 10_000
+) -> dict[str, float]:
+    """Accuracy and mean cross-entropy of a model on a data set, without autograd.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Maps (B, 784) to (B, 10) logits.
+    images : Tensor, shape (N, 784)
+    labels : Tensor, shape (N,), int64
+    chunk : int
+        Rows per forward pass, to bound memory.
+
+    Returns
+    -------
+    dict
+        ``accuracy`` (fraction correct, in [0, 1]) and ``loss``.
+    """
+    if images.ndim != 2 or labels.shape != images.shape[:1]:
+        raise ValueError(
+            f"images must be (N, F) and labels (N,), got {tuple(images.shape)} "
+            f"and {tuple(labels.shape)}"
+        )
+    if len(labels) == 0:
+        raise ValueError("images must hold at least one row")
+    _check_positive_int(chunk, "chunk")
+    correct = 0
+    loss = 0.0
+    for start in range(0, len(labels), chunk):
+        logits = model(images[start : start + chunk])
+        y = labels[start : start + chunk]
+        correct += int((logits.argmax(dim=1) == y).sum())
+        loss += float(F.cross_entropy(logits, y, reduction="sum"))
+    return {"accuracy": correct / len(labels), "loss": loss / len(labels)}
+
+
+def batch_indices(n: int, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
+    """One epoch's minibatches: a random permutation of ``range(n)`` cut into pieces.
+
+    Parameters
+    ----------
+    n : int
+        Number of training examples.
+    batch_size : int
+    generator : torch.Generator
+        Draws the permutation.
+
+    Returns
+    -------
+    list of Tensor
+        int64 index tensors of length ``batch_size`` (the last may be shorter) that
+        together hold every index once.
+    """
+    _check_positive_int(n, "n")
+    _check_positive_int(batch_size, "batch_size")
+    return list(torch.randperm(n, generator=generator).split(batch_size))
+
+
+def sgd_step_(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float) -> torch.Tensor:
+    """One plain SGD step on the mean cross-entropy of a minibatch, in place.
+
+    Every parameter moves by ``-lr`` times its gradient: the update of
+    ``torch.optim.SGD(model.parameters(), lr=lr)`` with no momentum or weight decay.
+    Written out because at this model size the optimizer's Python bookkeeping costs
+    about a quarter of the step. ``.grad`` buffers are neither read nor written.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Maps (B, F) to (B, C) logits.
+    x : Tensor, shape (B, F)
+    y : Tensor, shape (B,), int64
+    lr : float
+        Step size.
+
+    Returns
+    -------
+    Tensor, shape ()
+        The minibatch loss before the step, detached.
+    """
+    params = [p for p in model.parameters() if p.requires_grad]
+    loss = F.cross_entropy(model(x), y)
+    grads = torch.autograd.grad(loss, params)
+    with torch.no_grad():
+        for p, g in zip(params, grads, strict=True):
+            p.sub_(g, alpha=lr)
+    return loss.detach()
+
+
+def _train_epoch(
+    model: nn.Module,
+    lr: float,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    batches: Sequence[torch.Tensor],
+) -> float:
+    """One pass over ``batches`` of indices; returns the mean minibatch loss."""
+    total = torch.zeros(())
+    for idx in batches:
+        x, y = images.index_select(0, idx), labels.index_select(0, idx)
+        total += sgd_step_(model, x, y, lr=lr) * len(idx)
+    return float(total) / len(images)
+
+
+def _resolve_data(
+    data: tuple[torch.Tensor, torch.Tensor] | None, split: str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    if data is None:
+        return load_mnist(split)
+    if not (isinstance(data, tuple | list) and len(data) == 2):
+        raise TypeError(f"{split}_data must be a pair (images, labels) or None")
+    images, labels = data
+    if images.ndim != 2 or labels.shape != images.shape[:1]:
+        raise ValueError(
+            f"{split}_data must hold images (N, F) and labels (N,), got "
+            f"{tuple(images.shape)} and {tuple(labels.shape)}"
+        )
+    return images, labels
+
+
+def train(
+    model: nn.Module,
+    *,
+    epochs: int = 5,
+    lr: float = 0.01,
+    batch_size: int = 128,
+    seed: int = 0,
+    train_data: tuple[torch.Tensor, torch.Tensor] | None = None,
+    test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
+    evaluate_train: bool = True,
+) -> list[dict]:
+    """Train with plain SGD on the cross-entropy loss, recording accuracy per epoch.
+
+    The data stay as two tensors; each epoch draws a permutation and indexes the
+    tensors one minibatch at a time (no DataLoader, no per-image conversion). Each
+    step is :func:`sgd_step_`.
+    Accuracies are measured after each epoch on the whole train and test sets under
+    :func:`torch.inference_mode`.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Maps (B, 784) to (B, 10) logits; trained in place.
+    epochs : int
+        Passes over the training set.
+    lr : float
+        SGD step size (no momentum, no weight decay).
+    batch_size : int
+        Minibatch size; the last batch of an epoch may be smaller.
+    seed : int
+        Seeds the generator that shuffles the batches.
+    train_data, test_data : pair of Tensor, optional
+        ``(images (N, 784) float, labels (N,) int64)``. Default: the MNIST train and
+        test splits from :func:`hw1.data.load_mnist`.
+    evaluate_train : bool
+        Whether to score the whole training set after each epoch (a forward pass
+        over it, about a fifth of an epoch's cost).
+
+    Returns
+    -------
+    list of dict
+        One record per epoch with keys ``epoch`` (1-based), ``loss`` (mean minibatch
+        loss during the epoch), ``train_accuracy`` and ``train_loss`` (only if
+        ``evaluate_train``), ``test_accuracy`` and ``test_loss``, all but ``loss``
+        measured after the epoch.
+
+    Raises
+    ------
+    ValueError
+        If ``epochs`` or ``batch_size`` is below 1, ``lr`` is not positive, or the
+        data have inconsistent shapes.
+    """
+    _check_positive_int(epochs, "epochs")
+    _check_positive_int(batch_size, "batch_size")
+    if not (isinstance(lr, int | float) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    train_images, train_labels = _resolve_data(train_data, "train")
+    test_images, test_labels = _resolve_data(test_data, "test")
+    generator = torch.Generator().manual_seed(seed)
+    history = []
+    for epoch in range(1, epochs + 1):
+        batches = batch_indices(len(train_labels), batch_size, generator)
+        model.train()
+        loss = _train_epoch(model, lr, train_images, train_labels, batches)
+        model.eval()
+        record = {"epoch": epoch, "loss": loss}
+        if evaluate_train:
+            on_train = evaluate(model, train_images, train_labels)
+            record |= {"train_accuracy": on_train["accuracy"], "train_loss": on_train["loss"]}
+        on_test = evaluate(model, test_images, test_labels)
+        record |= {"test_accuracy": on_test["accuracy"], "test_loss": on_test["loss"]}
+        history.append(record)
+    return history
+
+
+def epoch_overhead(
+    model: nn.Module,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    lr: float = 0.01,
+    batch_size: int = 128,
+    seed: int = 0,
+    repeats: int = 3,
+) -> dict[str, float]:
+    """Time one training epoch against the pure compute of the same minibatches.
+
+    *Epoch*: what :func:`train` does in one epoch before its evaluation: draw the
+    permutation, index the data tensors per batch, forward, backward and SGD step,
+    and accumulate the loss. *Compute*: the same batches, sliced out beforehand,
+    through :func:`sgd_step_` only (forward, backward, update). Each is run
+    ``repeats`` times on a fresh copy of ``model`` (so ``model`` is not changed),
+    alternating, and the fastest run of each is kept.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Maps (B, F) to logits; copied, never trained.
+    images : Tensor, shape (N, F)
+    labels : Tensor, shape (N,), int64
+    lr, batch_size, seed
+        As in :func:`train`.
+    repeats : int
+        Timed runs of each kind.
+
+    Returns
+    -------
+    dict
+        ``epoch_s`` and ``compute_s`` (seconds, best of ``repeats``) and their
+        ``ratio`` = ``epoch_s / compute_s``.
+    """
+    if images.ndim != 2 or labels.shape != images.shape[:1]:
+        raise ValueError(
+            f"images must be (N, F) and labels (N,), got {tuple(images.shape)} "
+            f"and {tuple(labels.shape)}"
+        )
+    _check_positive_int(repeats, "repeats")
+    _check_positive_int(batch_size, "batch_size")
+    n = len(labels)
+    batches = batch_indices(n, batch_size, torch.Generator().manual_seed(seed))
+    sliced = [(images.index_select(0, idx), labels.index_select(0, idx)) for idx in batches]
+    epoch_times, compute_times = [], []
+    for _ in range(repeats):
+        net = copy.deepcopy(model)
+        start = time.perf_counter()
+        generator = torch.Generator().manual_seed(seed)
+        _train_epoch(net, lr, images, labels, batch_indices(n, batch_size, generator))
+        epoch_times.append(time.perf_counter() - start)
+
+        net = copy.deepcopy(model)
+        start = time.perf_counter()
+        for x, y in sliced:
+            sgd_step_(net, x, y, lr=lr)
+        compute_times.append(time.perf_counter() - start)
+    epoch_s, compute_s = min(epoch_times), min(compute_times)
+    return {"epoch_s": epoch_s, "compute_s": compute_s, "ratio": epoch_s / compute_s}
+
+
+def study_settings() -> dict[str, float | str]:
+    """The four initialisations of Question 4, by display name.
+
+    Returns
+    -------
+    dict
+        ``{"d=0.01": 0.01, "d=0.1": 0.1, "d=2.0": 2.0, "Xavier": "xavier"}``.
+    """
+    return {"d=0.01": 0.01, "d=0.1": 0.1, "d=2.0": 2.0, "Xavier": "xavier"}
+
+
+def make_model(depth: int, d: float | str, *, seed: int = 0, width: int = 50) -> MLP:
+    """An :class:`MLP` initialised by :func:`init_uniform_` from a seeded generator.
+
+    Parameters
+    ----------
+    depth, width : int
+        As in :class:`MLP`.
+    d : positive float or ``"xavier"``
+        As in :func:`init_uniform_`.
+    seed : int
+        Seed of the generator that draws the weights.
+
+    Returns
+    -------
+    MLP
+    """
+    model = MLP(depth, width)
+    return init_uniform_(model, d, generator=torch.Generator().manual_seed(seed))
+
+
+def profile_table(profiles: Mapping[str, dict], key: str) -> list[dict]:
+    """One per-layer quantity of several profiles side by side, one row per layer.
+
+    Parameters
+    ----------
+    profiles : mapping
+        Setting name -> :func:`layer_statistics` result; all of the same depth.
+    key : str
+        A per-layer key of :func:`layer_statistics`, e.g. ``"output_grad_norm"``.
+
+    Returns
+    -------
+    list of dict
+        Row ``i`` is ``{"layer": i + 1, name: value, ...}`` with one entry per
+        setting, ready for :func:`hw1.report.format_table`.
+
+    Raises
+    ------
+    ValueError
+        If ``profiles`` is empty, the depths differ, or ``key`` is not a per-layer
+        quantity.
+    """
+    if not profiles:
+        raise ValueError("profiles must hold at least one layer_statistics result")
+    depths = {len(stats["layers"]) for stats in profiles.values()}
+    if len(depths) != 1:
+        raise ValueError(f"profiles must all have the same depth, got depths {sorted(depths)}")
+    allowed = sorted(
+        k for k, v in next(iter(profiles.values()))["layers"][0].items() if isinstance(v, float)
+    )
+    if key not in allowed:
+        raise ValueError(f"key must be one of {allowed}, got {key!r}")
+    (depth,) = depths
+    return [
+        {"layer": i + 1} | {name: stats["layers"][i][key] for name, stats in profiles.items()}
+        for i in range(depth)
+    ]
+
+
+def depth_sweep(
+    depths: Sequence[int],
+    settings: Mapping[str, float | str],
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    seed: int = 0,
+    width: int = 50,
+    train_epochs: int = 0,
+    train_data: tuple[torch.Tensor, torch.Tensor] | None = None,
+    test_data: tuple[torch.Tensor, torch.Tensor] | None = None,
+    histories: Mapping[tuple[str, int], list[dict]] | None = None,
+) -> list[dict]:
+    """Profile, and optionally train, freshly initialised models of several depths.
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Numbers of linear layers (see :class:`MLP`).
+    settings : mapping
+        Display name -> ``d`` for :func:`init_uniform_`.
+    images : Tensor, shape (B, 784)
+        The minibatch profiled by :func:`layer_statistics` at initialisation.
+    labels : Tensor, shape (B,), int64
+    seed : int
+        Weight seed (as in :func:`make_model`) and shuffling seed (as in
+        :func:`train`).
+    width : int
+    train_epochs : int
+        If positive, each model is also trained for this many epochs with
+        :func:`train` (default learning rate and batch size) on ``train_data`` and
+        scored on ``test_data``.
+    train_data, test_data : pair of Tensor, optional
+        As in :func:`train`.
+    histories : mapping, optional
+        ``(setting name, depth)`` -> a :func:`train` history of the same model, seed
+        and hyper-parameters with at least ``train_epochs`` records; such a pair is
+        not retrained and its record at epoch ``train_epochs`` is used. Training is
+        deterministic, so the result is the same, only cheaper.
+
+    Returns
+    -------
+    list of dict
+        One record per (setting, depth), settings in order and depths in order
+        within each, with keys ``setting``, ``depth``, ``loss`` (at initialisation),
+        the entries of :func:`profile_summary` and, when ``train_epochs > 0``,
+        ``test_accuracy`` after ``train_epochs`` epochs.
+    """
+    if not depths or not settings:
+        raise ValueError("depths and settings must both be non-empty")
+    if isinstance(train_epochs, bool) or not isinstance(train_epochs, int) or train_epochs < 0:
+        raise ValueError(f"train_epochs must be an int >= 0, got {train_epochs!r}")
+    histories = histories or {}
+    rows = []
+    for name, d in settings.items():
+        for depth in depths:
+            model = make_model(depth, d, seed=seed, width=width)
+            stats = layer_statistics(model, images, labels)
+            row = {"setting": name, "depth": depth, "loss": stats["loss"]}
+            row |= profile_summary(stats)
+            if train_epochs:
+                history = histories.get((name, depth))
+                if history is None:
+                    history = train(
+                        model,
+                        epochs=train_epochs,
+                        seed=seed,
+                        train_data=train_data,
+                        test_data=test_data,
+                        evaluate_train=False,
+                    )
+                elif len(history) < train_epochs:
+                    raise ValueError(
+                        f"histories[{(name, depth)!r}] has {len(history)} epochs, "
+                        f"fewer than train_epochs={train_epochs}"
+                    )
+                row["test_accuracy"] = history[train_epochs - 1]["test_accuracy"]
+            rows.append(row)
+    return rows
