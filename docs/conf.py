@@ -111,6 +111,7 @@ def _drop_cdn_assets(app, docname, source):
 def setup(app):
     app.connect("source-read", _drop_cdn_assets)
 
+
 # -- PDF (nox -s pdf) ----------------------------------------------------------
 # The PDF starts from pdf.md: the written answers with their examples, question by
 # question, and no API reference. pdflatex with the TeX Gyre fonts (Debian's tex-gyre).

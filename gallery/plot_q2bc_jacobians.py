@@ -1,0 +1,141 @@
+"""
+Q2(b, c): the Jacobian by autograd and by hand-written forward mode
+====================================================================
+
+Question 2 studies a deep tanh network without biases,
+:math:`f(x) = W_F \\tanh(W_L \\cdots \\tanh(W_1 x))`, that maps :math:`\\mathbb{R}^D` to
+:math:`\\mathbb{R}^P` through :math:`L` hidden layers of width :math:`K`. Part (b) wants
+its Jacobian :math:`\\partial f / \\partial x` from torch autograd, for weights handed
+over as a dictionary; part (c) wants the same matrix from forward-mode differentiation
+written by hand, checked against (b) with assert statements for :math:`L = 3`.
+
+:func:`hw1.jacobian.jacobian_reverse` answers (b) and
+:func:`hw1.jacobian.jacobian_forward` answers (c). How the forward mode works is
+derived on the page :ref:`q2-derivation`.
+"""
+
+# %%
+# The network of the assignment
+# -----------------------------
+# :math:`D = 2`, :math:`K = 30`, :math:`P = 10` and :math:`L = 3` tanh layers, so the
+# dictionary holds :math:`W_1, W_2, W_3` and :math:`W_F`.
+# :func:`hw1.jacobian.init_weights` draws each entry from a normal distribution with
+# variance :math:`1/\text{fan-in}`, from a fixed seed.
+import matplotlib.pyplot as plt
+import torch
+
+from hw1.jacobian import (
+    init_weights,
+    jacobian_central_difference,
+    jacobian_forward,
+    jacobian_reverse,
+    mlp,
+)
+from hw1.report import format_table
+
+generator = torch.Generator().manual_seed(2)
+weights = init_weights(D=2, K=30, P=10, L=3, generator=generator)
+x = torch.randn(2, generator=generator)
+print(format_table([{"key": k, "shape": str(tuple(w.shape))} for k, w in weights.items()]))
+print(f"x = {x.tolist()}")
+print(f"f(x) = {mlp(weights, x).tolist()}")
+
+# %%
+# (b) The Jacobian from autograd
+# ------------------------------
+# :func:`hw1.jacobian.jacobian_reverse` runs the network once with ``x`` marked as
+# requiring a gradient, then asks ``torch.autograd.grad`` to pull back all
+# :math:`P = 10` rows of the identity through the recorded graph in one batched call.
+# Row :math:`p` of the result is the gradient of output :math:`f_p`.
+J_reverse = jacobian_reverse(weights, x)
+print(f"shape {tuple(J_reverse.shape)}")
+print(
+    format_table(
+        [{"p": p, "df_p/dx_1": row[0].item(), "df_p/dx_2": row[1].item()}
+         for p, row in enumerate(J_reverse)],
+        floatfmt=".5f",
+    )
+)  # fmt: skip
+
+# %%
+# To test (b) against something that uses no derivatives at all,
+# :func:`hw1.jacobian.jacobian_central_difference` moves :math:`x` by
+# :math:`\pm\varepsilon` along each axis. In double precision, with
+# :math:`\varepsilon = 10^{-6}`, the two should agree to about :math:`10^{-9}`.
+weights64 = {k: w.double() for k, w in weights.items()}
+J_reverse64 = jacobian_reverse(weights64, x.double())
+J_difference = jacobian_central_difference(weights64, x.double(), eps=1e-6)
+gap = (J_reverse64 - J_difference).abs().max().item()
+print(f"max |autograd - central difference| = {gap:.2e}")
+assert torch.allclose(J_reverse64, J_difference, rtol=1e-7, atol=1e-8)
+
+# %%
+# (c) The Jacobian by forward mode
+# --------------------------------
+# :func:`hw1.jacobian.jacobian_forward` never calls autograd. It carries, next to each
+# activation, its derivative along each of the :math:`D = 2` input directions, and
+# updates both with plain tensor operations: per layer one matrix product for the
+# activations, one for the tangents, the tanh, its derivative :math:`1 - h^2` and a
+# row scaling.
+J_forward = jacobian_forward(weights, x)
+print(f"shape {tuple(J_forward.shape)}")
+print(f"max |forward - autograd| = {(J_forward - J_reverse).abs().max().item():.2e}")
+
+# %%
+# Asserts for several test cases at :math:`L = 3`
+# -------------------------------------------------
+# New weights and inputs for each case: single inputs drawn from a normal or a uniform
+# distribution, the origin, an input far out where the tanh layers saturate, a batch
+# of inputs, and double precision. In each case forward mode must match autograd to the rounding
+# of the dtype (``rtol`` and ``atol`` below). The asserts run every time this page is
+# built.
+cases = [
+    ("normal x", torch.float32, lambda g: torch.randn(2, generator=g)),
+    ("uniform x in [-1, 1)", torch.float32, lambda g: 2 * torch.rand(2, generator=g) - 1),
+    ("x = (30, -40), saturated", torch.float32, lambda g: torch.tensor([30.0, -40.0])),
+    ("x = 0", torch.float32, lambda g: torch.zeros(2)),
+    ("batch of 256", torch.float32, lambda g: torch.randn(256, 2, generator=g)),
+    ("normal x, float64", torch.float64, lambda g: torch.randn(2, generator=g).double()),
+    ("batch, float64", torch.float64, lambda g: torch.randn(64, 2, generator=g).double()),
+]  # fmt: skip
+tolerance = {torch.float32: (1e-5, 1e-6), torch.float64: (1e-12, 1e-14)}
+rows, pairs = [], []
+for seed, (name, dtype, draw) in enumerate(cases):
+    g = torch.Generator().manual_seed(100 + seed)
+    w = init_weights(D=2, K=30, P=10, L=3, generator=g, dtype=dtype)
+    xs = draw(g)
+    by_autograd, by_hand = jacobian_reverse(w, xs), jacobian_forward(w, xs)
+    rtol, atol = tolerance[dtype]
+    assert by_hand.shape == by_autograd.shape
+    assert torch.allclose(by_hand, by_autograd, rtol=rtol, atol=atol), name
+    rows.append({
+        "case": name,
+        "dtype": str(dtype).removeprefix("torch."),
+        "Jacobian shape": str(tuple(by_hand.shape)),
+        "max |J|": by_autograd.abs().max().item(),
+        "max |forward - autograd|": (by_hand - by_autograd).abs().max().item(),
+    })  # fmt: skip
+    pairs.append((name, by_autograd.flatten(), by_hand.flatten()))
+print(format_table(rows, floatfmt=".2e"))
+print(f"all {len(cases)} cases passed")
+
+# %%
+# Far from the origin most first-layer units saturate, their :math:`1 - h^2` is close
+# to zero and the Jacobian shrinks; the two methods still agree there. Each point
+# below is one entry of one Jacobian, forward mode against autograd: they all sit on
+# the diagonal.
+fig, (ax_map, ax_scatter) = plt.subplots(1, 2, figsize=(9, 4), width_ratios=(1, 2.2))
+image = ax_map.imshow(J_forward.numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
+ax_map.set_xticks([0, 1], ["$x_1$", "$x_2$"])
+ax_map.set_ylabel("output $p$")
+ax_map.set_title("$\\partial f / \\partial x$ (forward mode)")
+fig.colorbar(image, ax=ax_map, shrink=0.8)
+for name, a, b in pairs:
+    ax_scatter.scatter(a.numpy(), b.numpy(), s=8, label=name)
+lim = max(abs(a).max().item() for _, a, _ in pairs) * 1.05
+ax_scatter.plot([-lim, lim], [-lim, lim], color="grey", linewidth=0.8)
+ax_scatter.set_xlabel("entry by autograd, part (b)")
+ax_scatter.set_ylabel("entry by forward mode, part (c)")
+ax_scatter.set_title("Every Jacobian entry of every test case")
+ax_scatter.legend(fontsize=7, loc="upper left")
+fig.tight_layout()
