@@ -101,14 +101,18 @@ def notebook(session: nox.Session) -> None:
     out = BUILD / "hw1-answers.ipynb"
     session.run("python", "docs/build_notebook.py", "--execute", "--out", str(out), env=ENV)
     _publish(session, out)
-    session.run("pytest", "-m", "notebooks", *session.posargs, env=ENV)
+    session.run(
+        "pytest", "-m", "notebooks", "tests/test_example_notebooks.py", *session.posargs, env=ENV
+    )
 
 
 @nox.session(python=PYTHON)
 def site(session: nox.Session) -> None:
     """Check the built site in Debian's headless Chromium, with every external request blocked."""
     _install(session, "site")
-    session.run("pytest", "-m", "browser", "-v", *session.posargs, env=ENV)
+    session.run(
+        "pytest", "-m", "browser", "-v", "tests/test_site_browser.py", *session.posargs, env=ENV
+    )
 
 
 def _publish(session: nox.Session, path: Path) -> None:
