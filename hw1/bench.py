@@ -784,6 +784,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-sweep", action="store_true", help="skip the D sweep")
     p.add_argument(
+        "--no-training",
+        action="store_true",
+        help="skip Question 4's training-epoch overhead measurement (CPU only)",
+    )
+    p.add_argument(
         "--out-dir",
         type=Path,
         default=RESULTS_DIR,
@@ -810,6 +815,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             dtype=_DTYPES[args.dtype], min_run_time=args.min_run_time, rounds=args.rounds,
             num_threads=args.threads, progress=functools.partial(print, flush=True),
         )  # fmt: skip
+        if device == "cpu" and not args.no_training:
+            print("[cpu] Question 4: one training epoch against its pure compute ...", flush=True)
+            doc["training_epoch"] = training_epoch_overhead()
         path = save_results(doc, results_path(device, args.out_dir))
         print(f"\n{describe(doc)}")
         _print_summary(doc)
@@ -817,8 +825,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def training_epoch_overhead(*, depth: int = 8, repeats: int = 5, seed: int = 0) -> dict:
+    """Question 4's speed goal: one SGD epoch over all 60,000 training digits.
+
+    Times the epoch of :func:`hw1.init_study.train` against the pure compute of the same
+    minibatches (forward, backward, update, no data handling) with
+    :func:`hw1.init_study.epoch_overhead`, on a Xavier-initialised model of ``depth``
+    layers. The goal is ``ratio <= 1.3``.
+
+    Returns
+    -------
+    dict
+        ``epoch_s``, ``compute_s`` and ``ratio``, plus ``depth`` and ``images``.
+    """
+    from hw1.data import load_mnist
+    from hw1.init_study import epoch_overhead, make_model
+
+    images, labels = load_mnist("train")
+    model = make_model(depth, "xavier", seed=seed)
+    result = epoch_overhead(model, images, labels, seed=seed, repeats=repeats)
+    return {**result, "depth": depth, "images": len(labels)}
+
+
 def _print_summary(doc: Mapping) -> None:
     from hw1.report import format_table
+
+    if "training_epoch" in doc:
+        t = doc["training_epoch"]
+        print(
+            f"Question 4, one epoch over {t['images']} images (depth {t['depth']}): "
+            f"{t['epoch_s']:.3f} s against {t['compute_s']:.3f} s of pure compute, "
+            f"ratio {t['ratio']:.3f} (goal <= 1.3)"
+        )
 
     print(format_table(speed_ratios(doc["cases"]), floatfmt=".3g"))
     if doc["sweep"]:
