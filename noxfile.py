@@ -122,8 +122,10 @@ def site(session: nox.Session) -> None:
 
 def _publish(session: nox.Session, path: Path) -> None:
     """Copy a deliverable to docs/_build and, if the site is built, next to index.html."""
-    for folder in (BUILD, BUILD / "html"):
-        if folder.is_dir() and (folder == BUILD or (folder / "index.html").is_file()):
-            if path.parent != folder:
-                shutil.copy(path, folder / path.name)
-            session.log(f"{path.name} -> {folder / path.name}")
+    targets = [BUILD / path.name]
+    if (BUILD / "html" / "index.html").is_file():
+        targets.append(BUILD / "html" / path.name)
+    for target in targets:
+        if target != path:
+            shutil.copy(path, target)
+        session.log(f"{path.name} -> {target}")
