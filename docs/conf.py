@@ -33,6 +33,9 @@ extensions = [
     "sphinx.ext.viewcode",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
+    "sphinx_copybutton",
+    "sphinx_togglebutton",
+    "sphinx_exercise",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -40,7 +43,7 @@ exclude_patterns = ["_build", "sphinx-gallery"]
 templates_path = ["_templates"]
 
 # -- MyST --------------------------------------------------------------------
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 
 # -- Math, offline -------------------------------------------------------------

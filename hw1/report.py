@@ -1,11 +1,103 @@
-"""Plain-text tables for the numbers the gallery examples print."""
+"""Result tables for the numbers the gallery examples show.
+
+:func:`table` turns a list of records into a :class:`pandas.DataFrame` whose numbers are
+already formatted, column by column. Left as the last expression of a gallery cell it
+renders as an HTML ``<table>`` on the site and in the downloaded notebooks (through
+``_repr_html_``); printed, it is an aligned plain-text table for a terminal.
+"""
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 
+import pandas as pd
 
-def _cell(value: object, floatfmt: str) -> str:
+
+def _cell(value: object, spec: str) -> object:
+    # bool is an int subclass but reads better as True/False.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    return format(float(value), spec)
+
+
+def table(
+    rows: Sequence[Mapping[str, object]],
+    columns: Sequence[str] | None = None,
+    *,
+    formats: str | Mapping[str, str] = ".4g",
+) -> pd.DataFrame:
+    """Lay out records as a table with per-column number formats.
+
+    Parameters
+    ----------
+    rows : sequence of mappings
+        One mapping per table row, from column name to value.
+    columns : sequence of str, optional
+        Which keys to show, in order. Defaults to the keys of the first row.
+    formats : str or mapping of str to str
+        Format spec for real, non-integer cells (for example ``".3e"``): one spec for
+        every column, or a mapping from column name to spec. Columns missing from the
+        mapping use ``".4g"``. Integers, booleans and strings are shown as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per record, the columns in order, every float cell a formatted string
+        and the index hidden from the text form.
+
+    Raises
+    ------
+    TypeError
+        If ``formats`` is neither a string nor a mapping.
+    ValueError
+        If ``rows`` is empty, a row lacks one of ``columns``, or ``formats`` names a
+        column that is not shown.
+    """
+    if not rows:
+        raise ValueError("rows must contain at least one mapping")
+    columns = list(columns) if columns is not None else list(rows[0])
+    for index, row in enumerate(rows):
+        missing = [c for c in columns if c not in row]
+        if missing:
+            raise ValueError(f"rows[{index}] lacks column(s) {missing}")
+    if isinstance(formats, str):
+        specs = dict.fromkeys(columns, formats)
+    elif isinstance(formats, Mapping):
+        unknown = sorted(set(formats) - set(columns))
+        if unknown:
+            raise ValueError(f"formats names column(s) {unknown} not in columns {columns}")
+        specs = {c: formats.get(c, ".4g") for c in columns}
+    else:
+        raise TypeError(f"formats must be a str or a mapping, got {type(formats).__name__}")
+    data = {c: [_cell(row[c], specs[c]) for row in rows] for c in columns}
+    frame = pd.DataFrame(data, columns=columns)
+    frame.index = [""] * len(frame)  # row numbers carry no information here
+    return frame
+
+
+def text(frame: pd.DataFrame) -> str:
+    """Render a :func:`table` as aligned plain text, without the index.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table made by :func:`table`.
+
+    Returns
+    -------
+    str
+        A header line and one line per row.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas.DataFrame, got {type(frame).__name__}")
+    return frame.to_string(index=False)
+
+
+# TEMPORARY: retired once every gallery script uses table().
+def _old_cell(value: object, floatfmt: str) -> str:
     if isinstance(value, float):
         return format(value, floatfmt)
     return str(value)
@@ -45,7 +137,7 @@ def format_table(
         missing = [c for c in columns if c not in row]
         if missing:
             raise ValueError(f"rows[{index}] lacks column(s) {missing}")
-    cells = [[_cell(row[c], floatfmt) for c in columns] for row in rows]
+    cells = [[_old_cell(row[c], floatfmt) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     numeric = [all(isinstance(row[c], int | float) for row in rows) for c in columns]
 
