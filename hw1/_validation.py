@@ -1,0 +1,269 @@
+"""One vocabulary of argument checks, shared by every public function in ``hw1``.
+
+The policy, the standard library's:
+
+- a wrong **type** raises :class:`TypeError` (``"eps must be a real number, got str"``);
+- a wrong **value, shape, option or missing key** raises :class:`ValueError`
+  (``"eps must be > 0, got -1.0"``).
+
+Every message names the argument and says what was expected. Real numbers include
+numpy scalars; ``bool`` is not a number. Each check returns the value it accepted,
+converted to a plain Python type where that helps (``int``, ``float``), so a caller
+writes ``eps = check_real(eps, "eps", low=0, low_open=True)``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Collection, Mapping
+
+import torch
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an ``int``, checking its type and an optional lower bound.
+
+    Parameters
+    ----------
+    value : object
+        The argument to check. Python and numpy integers are accepted; ``bool`` is not.
+    name : str
+        The argument's name, used in the error message.
+    minimum : int, optional
+        Smallest allowed value (inclusive).
+
+    Returns
+    -------
+    int
+        ``value`` as a Python int.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer.
+    ValueError
+        If ``value < minimum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {_type_name(value)}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def check_positive_int(value: object, name: str) -> int:
+    """Return ``value`` as an ``int >= 1``; see :func:`check_int`."""
+    return check_int(value, name, minimum=1)
+
+
+def check_nonnegative_int(value: object, name: str) -> int:
+    """Return ``value`` as an ``int >= 0``; see :func:`check_int`."""
+    return check_int(value, name, minimum=0)
+
+
+def check_real(
+    value: object,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float``, checking its type and an optional range.
+
+    Parameters
+    ----------
+    value : object
+        The argument to check. Python and numpy reals are accepted; ``bool`` is not.
+    name : str
+        The argument's name, used in the error message.
+    low, high : float, optional
+        Bounds of the allowed interval.
+    low_open, high_open : bool
+        Whether the bound itself is excluded (``> low`` rather than ``>= low``).
+
+    Returns
+    -------
+    float
+        ``value`` as a Python float.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If ``value`` is not finite or lies outside the interval.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_type_name(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if low is not None and (value < low or (low_open and value == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {value}")
+    if high is not None and (value > high or (high_open and value == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high}, got {value}")
+    return value
+
+
+def check_option(value: object, name: str, options: Collection[str]) -> str:
+    """Return ``value`` if it is one of the string ``options``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a string.
+    ValueError
+        If ``value`` is not one of ``options``.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {_type_name(value)}")
+    if value not in options:
+        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
+    return value
+
+
+def check_keys(mapping: object, name: str, required: Collection[str]) -> Mapping:
+    """Return ``mapping`` if it is a mapping holding every key in ``required``.
+
+    Raises
+    ------
+    TypeError
+        If ``mapping`` is not a mapping.
+    ValueError
+        If a required key is missing; the message lists the missing and expected keys.
+    """
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"{name} must be a dict, got {_type_name(mapping)}")
+    missing = [key for key in required if key not in mapping]
+    if missing:
+        raise ValueError(f"{name} lacks key(s) {missing}; expected keys {list(required)}")
+    return mapping
+
+
+def check_tensor(value: object, name: str) -> torch.Tensor:
+    """Return ``value`` if it is a :class:`torch.Tensor`, else raise ``TypeError``."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {_type_name(value)}")
+    return value
+
+
+def check_floating(
+    value: object,
+    name: str,
+    *,
+    ndim: int | None = None,
+    shape: tuple[int | None, ...] | None = None,
+    dtype: torch.dtype | None = None,
+    what: str = "",
+) -> torch.Tensor:
+    """Return ``value`` if it is a floating tensor of the expected rank, shape and dtype.
+
+    Parameters
+    ----------
+    value : object
+        The argument to check.
+    name : str
+        The argument's name, used in the error message.
+    ndim : int, optional
+        Required number of dimensions.
+    shape : tuple of int or None, optional
+        Required shape; ``None`` entries match any size. Implies ``ndim``.
+    dtype : torch.dtype, optional
+        Required dtype, for example the dtype of a companion argument.
+    what : str
+        How the expected shape reads in the message, e.g. ``"(N, D)"``; also said
+        after the dtype, e.g. ``" to match X"``.
+
+    Returns
+    -------
+    torch.Tensor
+        ``value``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a tensor, not floating point, or not of ``dtype``.
+    ValueError
+        If its rank or shape is wrong.
+    """
+    check_tensor(value, name)
+    if not value.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+    if dtype is not None and value.dtype != dtype:
+        raise TypeError(f"{name} must have dtype {dtype}, got {value.dtype}")
+    if shape is not None:
+        ok = value.ndim == len(shape) and all(
+            want is None or got == want for got, want in zip(value.shape, shape, strict=False)
+        )
+        if not ok:
+            expected = what or str(tuple("*" if s is None else s for s in shape))
+            raise ValueError(f"{name} must have shape {expected}, got {tuple(value.shape)}")
+    elif ndim is not None and value.ndim != ndim:
+        expected = what or f"{ndim} dimension(s)"
+        raise ValueError(f"{name} must have shape {expected}, got {tuple(value.shape)}")
+    return value
+
+
+def check_floating_dtype(value: object, name: str) -> torch.dtype:
+    """Return ``value`` if it is a floating :class:`torch.dtype`.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a ``torch.dtype``.
+    ValueError
+        If it is not a floating-point dtype.
+    """
+    if not isinstance(value, torch.dtype):
+        raise TypeError(f"{name} must be a torch.dtype, got {_type_name(value)}")
+    if not value.is_floating_point:
+        raise ValueError(f"{name} must be a floating-point dtype, got {value}")
+    return value
+
+
+def check_images_labels(
+    images: object, labels: object, *, n_features: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check a batch of flattened images and their class labels.
+
+    Parameters
+    ----------
+    images : object
+        Expected: floating tensor of shape ``(B, n_features)``.
+    labels : object
+        Expected: ``int64`` tensor of shape ``(B,)``.
+    n_features : int
+        Pixels per image.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(images, labels)``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        If either is not a tensor, ``images`` is not floating or ``labels`` not int64.
+    ValueError
+        If the shapes are wrong or disagree, or the batch is empty.
+    """
+    check_floating(images, "images", shape=(None, n_features), what=f"(B, {n_features})")
+    check_tensor(labels, "labels")
+    if labels.dtype != torch.int64:
+        raise TypeError(f"labels must be int64 class indices, got {labels.dtype}")
+    if labels.shape != images.shape[:1]:
+        raise ValueError(
+            f"labels must have shape ({images.shape[0]},) to match images, "
+            f"got {tuple(labels.shape)}"
+        )
+    if images.shape[0] == 0:
+        raise ValueError("images must hold at least one image, got B = 0")
+    return images, labels
