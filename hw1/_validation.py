@@ -179,8 +179,8 @@ def check_floating(
     dtype : torch.dtype, optional
         Required dtype, for example the dtype of a companion argument.
     what : str
-        How the expected shape reads in the message, e.g. ``"(N, D)"``; also said
-        after the dtype, e.g. ``" to match X"``.
+        How the expected shape reads in the message, e.g. ``"(N, D)"``; by default
+        the shape itself, with ``*`` for a free size.
 
     Returns
     -------
@@ -204,7 +204,8 @@ def check_floating(
             want is None or got == want for got, want in zip(value.shape, shape, strict=False)
         )
         if not ok:
-            expected = what or str(tuple("*" if s is None else s for s in shape))
+            sizes = ", ".join("*" if size is None else str(size) for size in shape)
+            expected = what or f"({sizes}{',' if len(shape) == 1 else ''})"
             raise ValueError(f"{name} must have shape {expected}, got {tuple(value.shape)}")
     elif ndim is not None and value.ndim != ndim:
         expected = what or f"{ndim} dimension(s)"
