@@ -1,15 +1,26 @@
 """One session per job a user runs. List them with ``nox -l``.
 
-Virtualenvs are reused between runs (torch alone is several GB), and each session
-installs the project from pyproject.toml with the extras it needs.
+Every session that needs PyTorch (tests, docs, pdf, notebook, bench, check, wheel) runs
+in one shared environment, ``.nox/hw1``; ``lint`` and ``site`` keep small nox-made
+virtualenvs of their own. Delete ``.nox/`` to reset everything.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nox
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: nox depends on tomli there
+    import tomli as tomllib
 
 nox.options.reuse_venv = "yes"
 nox.options.default_venv_backend = "virtualenv"
@@ -22,33 +33,76 @@ PYTHON = "3.11"
 # Reproducible numbers across builds; a fork under sphinx-build must not meet a live pool.
 ENV = {"OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
 
+# nox gives each session a virtualenv of its own and cannot share one; with PyTorch in
+# each, that is 6 GB and a long install per session. So the heavy sessions say
+# venv_backend="none" (nox's way to run in an environment it does not manage) and run the
+# interpreter of one virtualenv made here, in .nox/hw1, with the project installed
+# editable (an unchanged project is not reinstalled on every run; `nox -s wheel` checks
+# the real wheel). A stamp file holds a hash of pyproject.toml's dependency tables: when
+# they change, the environment is rebuilt from scratch, so it never serves old ones.
+SHARED = ROOT / ".nox" / "hw1"
+STAMP = SHARED / "hw1-dependencies.sha256"
+EXTRAS = ("test", "docs")
+shared_session = nox.session(venv_backend="none")
 
-def _install(session: nox.Session, *extras: str) -> None:
-    spec = f".[{','.join(extras)}]" if extras else "."
-    # Non-editable, so tests and docs see what a user's install gets (package data included).
-    session.install("--upgrade-strategy", "only-if-needed", spec)
+
+def _dependency_hash() -> str:
+    """Hash what the shared environment is built from."""
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = meta["project"]
+    recipe = {
+        "dependencies": project.get("dependencies", []),
+        "optional-dependencies": project.get("optional-dependencies", {}),
+        "requires-python": project.get("requires-python"),
+        "build-system": meta.get("build-system", {}),
+        "extras": EXTRAS,
+        "python": PYTHON,
+        "root": str(ROOT.resolve()),  # the editable install points here
+    }
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
 
 
-@nox.session(python=PYTHON)
+def _shared_env(session: nox.Session) -> Path:
+    """Create or refresh .nox/hw1 if needed; put it first on PATH; return its python."""
+    bindir = SHARED / ("Scripts" if sys.platform == "win32" else "bin")
+    python = bindir / ("python.exe" if sys.platform == "win32" else "python")
+    wanted = _dependency_hash()
+    current = STAMP.read_text().strip() if STAMP.is_file() else None
+    if current != wanted or not python.is_file():
+        if SHARED.exists():
+            session.log("pyproject.toml's dependencies changed: rebuilding .nox/hw1")
+            shutil.rmtree(SHARED)
+        # virtualenv ships with nox, so the interpreter running nox can make the env.
+        session.run(sys.executable, "-m", "virtualenv", "-q", "--python", PYTHON, str(SHARED))
+        spec = f"{ROOT}[{','.join(EXTRAS)}]"
+        session.run(str(python), "-m", "pip", "install", "-q", "--editable", spec)
+        STAMP.write_text(wanted + "\n")
+    session.env.update(ENV)
+    session.env["VIRTUAL_ENV"] = str(SHARED)
+    session.env["PATH"] = os.pathsep.join([str(bindir), os.environ.get("PATH", "")])
+    return python
+
+
+@shared_session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest); extra arguments go to pytest."""
-    _install(session, "test", "docs")  # docs: the tests read docs/conf.py
-    session.run("pytest", *session.posargs, env=ENV)
+    python = _shared_env(session)
+    session.run(str(python), "-m", "pytest", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@shared_session
 def docs(session: nox.Session) -> None:
     """Build the HTML site into docs/_build/html, running every gallery example.
 
-    ``nox -s docs -- -D plot_gallery=0`` builds the text without running examples.
+    Extra arguments go to sphinx-build. ``nox -s docs -- -D plot_gallery=0`` builds the
+    text without running any example; ``nox -s docs -- -D
+    sphinx_gallery_conf.filename_pattern=plot_q4`` runs only the matching examples.
     """
-    _install(session, "docs")
-    session.run(
-        "sphinx-build", "-W", "--keep-going", "-b", "html",
-        *session.posargs, str(DOCS), str(BUILD / "html"),
-        env=ENV,
-    )  # fmt: skip
-    session.log(f"Site built: open {BUILD / 'html' / 'index.html'}")
+    python = _shared_env(session)
+    html = BUILD / "html"
+    sphinx = [str(python), "-m", "sphinx", "-W", "--keep-going", "-b", "html"]
+    session.run(*sphinx, *session.posargs, str(DOCS), str(html))
+    session.log(f"Site built: open {html / 'index.html'}")
 
 
 @nox.session(python=PYTHON)
@@ -59,51 +113,82 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python=PYTHON)
+@shared_session
 def bench(session: nox.Session) -> None:
     """Benchmark the Jacobian methods on CPU (and CUDA if present); store the results."""
-    _install(session, "bench")
-    session.run("python", "-m", "hw1.bench", *session.posargs, env=ENV)
+    python = _shared_env(session)
+    session.run(str(python), "-m", "hw1.bench", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@shared_session
+def check(session: nox.Session) -> None:
+    """Check your own answers: ``nox -s check -- PATH`` (see docs/check.md)."""
+    if not session.posargs:
+        session.error("say what to check: nox -s check -- PATH (nox -s check -- --help)")
+    python = _shared_env(session)
+    session.run(str(python), "-m", "hw1.check", *session.posargs)
+
+
+TEX_PACKAGES = "latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra fonts-dejavu"
+
+
+@shared_session
 def pdf(session: nox.Session) -> None:
-    """Build the PDF of every answer, code and output (LaTeX; needs Debian's TeX Live).
+    """Build the PDF of every answer, code and output (XeLaTeX; needs Debian's TeX Live).
 
     Examples already run by ``nox -s docs`` are not run again. The PDF is written to
     docs/_build/hw1-answers.pdf and, when the site is built, beside its home page.
     """
-    if shutil.which("latexmk") is None:
+    missing = [tool for tool in ("latexmk", "xelatex") if shutil.which(tool) is None]
+    if missing:
         session.error(
-            "latexmk is missing. Install TeX Live from Debian: apt-get update && apt-get "
-            "install -y latexmk texlive-latex-recommended texlive-latex-extra "
-            "texlive-fonts-recommended tex-gyre"
+            f"{' and '.join(missing)} not found. Install TeX Live from Debian: "
+            f"apt-get update && apt-get install -y {TEX_PACKAGES}"
         )
-    _install(session, "docs")
+    python = _shared_env(session)
     latex = BUILD / "latex"
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "latex", str(DOCS), str(latex), env=ENV)
     session.run(
-        "make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-halt-on-error -interaction=nonstopmode",
-        external=True,
-    )  # fmt: skip
+        str(python), "-m", "sphinx", "-W", "--keep-going", "-b", "latex", str(DOCS), str(latex)
+    )
+    options = "LATEXMKOPTS=-halt-on-error -interaction=nonstopmode"
+    session.run("make", "-C", str(latex), "all-pdf", options, external=True)
     _publish(session, latex / "hw1-answers.pdf")
 
 
-@nox.session(python=PYTHON)
+@shared_session
 def notebook(session: nox.Session) -> None:
     """One notebook with every programming answer, executed top to bottom in a fresh kernel.
 
     Also runs each per-example notebook the site offers for download (build the site
-    first). The combined notebook goes to docs/_build/hw1-answers.ipynb and beside the
-    site's home page.
+    first), on the other core meanwhile. The combined notebook goes to
+    docs/_build/hw1-answers.ipynb and beside the site's home page. Extra arguments go to
+    pytest (``-- -n 2`` spreads the per-example notebooks over two workers).
     """
-    _install(session, "test", "docs")
+    python = _shared_env(session)
     out = BUILD / "hw1-answers.ipynb"
-    session.run("python", "docs/build_notebook.py", "--execute", "--out", str(out), env=ENV)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    log = BUILD / "hw1-answers.log"
+    builder = [str(python), "docs/build_notebook.py", "--execute", "--out", str(out)]
+    session.log(f"{' '.join(builder)} > {log} (in the background)")
+    env = {**os.environ, **session.env}
+    with log.open("w") as sink:
+        combined = subprocess.Popen(builder, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+        try:
+            tests = ["tests/test_example_notebooks.py", *session.posargs]
+            session.run(str(python), "-m", "pytest", "-m", "notebooks", *tests)
+        finally:
+            returncode = combined.wait()
+    print(log.read_text(), end="")
+    if returncode:
+        session.error(f"the combined notebook failed (exit {returncode}); see above")
     _publish(session, out)
-    session.run(
-        "pytest", "-m", "notebooks", "tests/test_example_notebooks.py", *session.posargs, env=ENV
-    )
+
+
+@shared_session
+def wheel(session: nox.Session) -> None:
+    """Build the wheel, install it apart from the sources, and load the shipped data from it."""
+    python = _shared_env(session)
+    session.run(str(python), ".ci/check_wheel.py")
 
 
 @nox.session(python=PYTHON)
@@ -111,13 +196,14 @@ def site(session: nox.Session) -> None:
     """Check the built site in Debian's headless Chromium, with every external request blocked.
 
     It only reads the built HTML, so it installs pytest and Playwright, not the project
-    (Playwright drives /usr/bin/chromium and never downloads a browser).
+    (Playwright drives /usr/bin/chromium and never downloads a browser). HW1_SITE names
+    another built site; screenshots go to HW1_ARTIFACTS (default artifacts/).
     """
     session.install("pytest>=8", "playwright>=1.40")
+    env = {**ENV, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
     session.run(
-        "pytest", "-m", "browser", "-v", "tests/test_site_browser.py", *session.posargs,
-        env={**ENV, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"},
-    )  # fmt: skip
+        "pytest", "-m", "browser", "-v", "tests/test_site_browser.py", *session.posargs, env=env
+    )
 
 
 def _publish(session: nox.Session, path: Path) -> None:

@@ -7,7 +7,6 @@ intersphinx inventories are fetched.
 """
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -15,7 +14,8 @@ from pathlib import Path
 import sphinx_gallery  # noqa: F401
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))  # for sg_reset, named below by qualified string
+# Local extensions and the gallery reset hook, named below by string.
+sys.path.insert(0, str(HERE / "sphinxext"))
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 # sphinx-build may fork; a BLAS/OpenMP pool started before the fork can hang.
@@ -36,10 +36,12 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_togglebutton",
     "sphinx_exercise",
+    "offline_gallery",  # sphinxext/: no CDN scripts on the execution-time pages
+    "html_tables_latex",  # sphinxext/: the examples' HTML tables in the PDF
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "sphinx-gallery"]
+exclude_patterns = ["_build", "sphinx-gallery", "sphinxext"]
 templates_path = ["_templates"]
 
 # -- MyST --------------------------------------------------------------------
@@ -55,6 +57,7 @@ mathjax3_config = {"svg": {"fontCache": "global"}}
 autosummary_generate = True
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
+autodoc_preserve_defaults = True  # show `methods=METHODS`, not the dict's repr
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
@@ -98,27 +101,46 @@ html_context = {"default_mode": "light"}
 
 suppress_warnings = ["config.cache"]
 
+# Pages with no sub-navigation (the home page and every top-level page) drop the
+# primary sidebar, which would be empty, and give its width to the text. The examples'
+# and API pages keep theirs.
+html_sidebars = {"*": [], "api": ["sidebar-nav-bs"]}
+# Open all solutions on a page; open a folded solution when a link targets inside it.
+html_js_files = ["hw1-solutions.js"]
+html_css_files = ["hw1.css"]
 
-def _drop_cdn_assets(app, docname, source):
-    """Keep the execution-time pages offline.
+# -- Copy buttons: code only ----------------------------------------------------
+# Prompts (">>> ", "... ") and doctest output are not copied, and the examples' printed
+# output gets no button at all.
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+copybutton_exclude = ".linenos, .gp, .go"
+copybutton_selector = "div:not(.sphx-glr-script-out) > div.highlight pre"
 
-    sphinx-gallery decorates its timing table with jQuery/DataTables from CDNs; without
-    them the table still renders, just without client-side sorting.
-    """
-    if docname.endswith("sg_execution_times"):
-        source[0] = re.sub(
-            r"\n *\.\. raw:: html\n.*</script>\n", "\n", source[0], count=1, flags=re.DOTALL
-        )
-
-
-def setup(app):
-    app.connect("source-read", _drop_cdn_assets)
+# -- Cross-references -------------------------------------------------------------
+# Every reference must resolve. With no network there is no intersphinx inventory, so
+# references to Python's and third-party types (from type hints and numpy-style
+# "Parameters" sections) cannot resolve here; only those are ignored.
+nitpicky = True
+# Each word of a numpy-style type field ("Tensor, shape (N, 784)", '{"train", "test"}',
+# "mapping from str to Tensor") becomes a class reference: words, sizes and option sets
+# there are prose, not references.
+_TYPE_PROSE = r"[a-z][a-z0-9_ ]*|[A-Z]{1,2}|\d+|.*[\s\"'{}<>*].*"
+_NO_INVENTORY = r"(torch|numpy|pandas|matplotlib|sklearn|collections\.abc|pathlib|typing)(\..+)?"
+nitpick_ignore_regex = [
+    ("py:class", _TYPE_PROSE),
+    # Third-party and standard-library objects: no inventory is reachable offline.
+    ("py:.*", _NO_INVENTORY),
+    ("py:class", r"Tensor|ndarray|DataFrame|Path|Generator|nn\.Module|Bunch|Figure|dtype|device"),
+]
 
 
 # -- PDF (nox -s pdf) ----------------------------------------------------------
 # The PDF starts from pdf.md: the written answers with their examples, question by
-# question, and no API reference. pdflatex with the TeX Gyre fonts (Debian's tex-gyre).
-latex_engine = "pdflatex"
+# question, and no API reference. XeLaTeX reads the Unicode in the text directly; the
+# DejaVu fonts (Debian's fonts-dejavu) cover every symbol used, DejaVu Sans the check
+# marks that DejaVu Serif lacks. A glyph missing from the fonts stops the build.
+latex_engine = "xelatex"
 latex_documents = [
     ("pdf", "hw1-answers.tex", "Assignment 1: answers, code and output", author, "howto"),
 ]
@@ -127,48 +149,17 @@ latex_elements = {
     "papersize": "a4paper",
     "pointsize": "10pt",
     "figure_align": "H",
+    "fontpkg": r"""
+\setmainfont{DejaVu Serif}
+\setsansfont{DejaVu Sans}
+\setmonofont{DejaVu Sans Mono}[Scale=0.85]
+""",
     "preamble": r"""
 \usepackage{amssymb}
-\DeclareUnicodeCharacter{2264}{\ensuremath{\le}}
-\DeclareUnicodeCharacter{2265}{\ensuremath{\ge}}
-\DeclareUnicodeCharacter{2260}{\ensuremath{\ne}}
-\DeclareUnicodeCharacter{2248}{\ensuremath{\approx}}
-\DeclareUnicodeCharacter{00D7}{\ensuremath{\times}}
-\DeclareUnicodeCharacter{2212}{\ensuremath{-}}
-\DeclareUnicodeCharacter{00B1}{\ensuremath{\pm}}
-\DeclareUnicodeCharacter{221A}{\ensuremath{\surd}}
-\DeclareUnicodeCharacter{221E}{\ensuremath{\infty}}
-\DeclareUnicodeCharacter{2192}{\ensuremath{\to}}
-\DeclareUnicodeCharacter{2190}{\ensuremath{\leftarrow}}
-\DeclareUnicodeCharacter{2208}{\ensuremath{\in}}
-\DeclareUnicodeCharacter{2016}{\ensuremath{\|}}
-\DeclareUnicodeCharacter{2211}{\ensuremath{\sum}}
-\DeclareUnicodeCharacter{2202}{\ensuremath{\partial}}
-\DeclareUnicodeCharacter{2207}{\ensuremath{\nabla}}
-\DeclareUnicodeCharacter{2299}{\ensuremath{\odot}}
-\DeclareUnicodeCharacter{2218}{\ensuremath{\circ}}
-\DeclareUnicodeCharacter{22C5}{\ensuremath{\cdot}}
-\DeclareUnicodeCharacter{2026}{\ldots}
-\DeclareUnicodeCharacter{1D40}{\ensuremath{^{\top}}}
-\DeclareUnicodeCharacter{2080}{\ensuremath{_0}}
-\DeclareUnicodeCharacter{2081}{\ensuremath{_1}}
-\DeclareUnicodeCharacter{2082}{\ensuremath{_2}}
-\DeclareUnicodeCharacter{1D62}{\ensuremath{_i}}
-\DeclareUnicodeCharacter{2096}{\ensuremath{_k}}
-\DeclareUnicodeCharacter{00B2}{\ensuremath{^2}}
-\DeclareUnicodeCharacter{00B9}{\ensuremath{^1}}
-\DeclareUnicodeCharacter{207B}{\ensuremath{^-}}
-\DeclareUnicodeCharacter{03B1}{\ensuremath{\alpha}}
-\DeclareUnicodeCharacter{03B5}{\ensuremath{\varepsilon}}
-\DeclareUnicodeCharacter{03BB}{\ensuremath{\lambda}}
-\DeclareUnicodeCharacter{03BC}{\ensuremath{\mu}}
-\DeclareUnicodeCharacter{03C1}{\ensuremath{\rho}}
-\DeclareUnicodeCharacter{03C3}{\ensuremath{\sigma}}
-\DeclareUnicodeCharacter{03B7}{\ensuremath{\eta}}
-\DeclareUnicodeCharacter{03B8}{\ensuremath{\theta}}
-\DeclareUnicodeCharacter{0394}{\ensuremath{\Delta}}
-\DeclareUnicodeCharacter{2713}{\ensuremath{\checkmark}}
-\DeclareUnicodeCharacter{2717}{x}
-\DeclareUnicodeCharacter{2500}{-}
+\usepackage{newunicodechar}
+\newfontfamily\hwsymbols{DejaVu Sans}
+\newunicodechar{✓}{{\hwsymbols ✓}}
+\newunicodechar{✗}{{\hwsymbols ✗}}
+\tracinglostchars=3
 """,
 }

@@ -13,17 +13,33 @@ dropped the Boston table.
 # -------------------
 # :func:`hw1.data.load_boston` returns the original 506 x 13 table with its target,
 # MEDV (median home value in $1000s). A summary of each column shows how different
-# their scales are, which is why Question 1(d) standardises the features first.
+# their scales are.
+import numpy as np
+
 from hw1.data import feature_summary, load_boston, load_mnist
 from hw1.plotting import image_grid
-from hw1.report import format_table
+from hw1.report import table
 
 boston = load_boston()
 print(f"data {boston.data.shape}, target {boston.target.shape}")
-print(format_table(feature_summary(boston.data, boston.feature_names), floatfmt=".3g"))
-print(format_table(feature_summary(boston.target[:, None], ["MEDV"]), floatfmt=".3g"))
+summary = feature_summary(boston.data, boston.feature_names)
+table(summary, formats=".3g")
 
 # %%
+# The target, MEDV, in $1000s.
+table(feature_summary(boston.target[:, None], ["MEDV"]), formats=".3g")
+
+# %%
+# The checks of the sentence that follows.
+stds = np.array([row["std"] for row in summary])
+assert stds.max() / stds.min() > 1e3
+assert (summary[stds.argmin()]["feature"], summary[stds.argmax()]["feature"]) == ("NOX", "TAX")
+
+# %%
+# The standard deviations of the columns span more than three orders of magnitude
+# (``NOX`` against ``TAX``), which is why Question 1(d) standardises the features
+# (:func:`hw1.data.standardize`) before training.
+#
 # MNIST
 # -----
 # :func:`hw1.data.load_mnist` verifies each shipped file's MD5 sum, then returns
@@ -35,8 +51,18 @@ print(
     f"labels {tuple(train_labels.shape)} {train_labels.dtype}"
 )
 print(f"test:  images {tuple(test_images.shape)}, labels {tuple(test_labels.shape)}")
-print("training digits per class:", train_labels.bincount().tolist())
-print("test digits per class:    ", test_labels.bincount().tolist())
+
+# %%
+# Digits per class, and each class's share of the test set.
+train_counts = train_labels.bincount(minlength=10).tolist()
+test_counts = test_labels.bincount(minlength=10).tolist()
+table(
+    [
+        {"digit": digit, "train": n_train, "test": n_test, "test share": n_test / len(test_labels)}
+        for digit, (n_train, n_test) in enumerate(zip(train_counts, test_counts, strict=True))
+    ],
+    formats={"test share": ".2%"},
+)
 
 # %%
 # The first 30 training digits, each titled with its label.

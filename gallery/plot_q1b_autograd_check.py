@@ -2,10 +2,11 @@
 Q1(b): the hand-derived gradients against autograd
 ==================================================
 
-Question 1(b) asks for the log-cosh network of part (a), with :math:`\\rho = \\tanh`,
-written with plain tensors and functions (no ``nn.Module``), and for evidence that the
-gradients derived by hand in part (a) are the ones PyTorch's autograd computes. The
-derivation is on the page :ref:`q1-derivation`.
+Part (b) of Question 1 fixes the activation of part (a) to :math:`\\rho = \\tanh`, asks
+for the network and its log-cosh cost written with plain tensors and functions (no
+``nn.Module``), and for evidence that the gradients derived by hand in part (a) are
+the ones PyTorch's autograd computes. The derivation is on the page
+:ref:`q1-derivation`.
 
 Here :func:`hw1.logcosh.manual_gradients` evaluates the closed forms with no autograd
 at all, :func:`hw1.logcosh.autograd_gradients` asks ``torch.autograd`` for the same five
@@ -33,7 +34,7 @@ from hw1.logcosh import (
     manual_gradients,
     random_problem,
 )
-from hw1.report import format_table
+from hw1.report import table
 
 rows = []
 for distribution in ("uniform", "gaussian"):
@@ -52,23 +53,37 @@ for distribution in ("uniform", "gaussian"):
                 }
             )
 
-print(format_table(rows, floatfmt=".1e"))
+table(rows, formats=".1e")
+
+# %%
+# The sentences below are checked here; a build in which one is false fails.
+expected_shapes = {"W1": (20, 10), "b1": (20,), "w2": (20,), "b2": (), "X": (64, 10)}
+for row in rows:
+    key = row["gradient"].removeprefix("dJ/d")
+    eps = torch.finfo(getattr(torch, row["dtype"])).eps
+    assert row["shape"] == str(expected_shapes[key])
+    assert row["scaled"] <= 4 * eps
+    if key == "b2":
+        assert row["max_abs"] == 0.0
+largest_ratio = max(row["max_rel"] / row["scaled"] for row in rows if row["scaled"] > 0)
+assert largest_ratio > 100
 
 # %%
 # Every gradient has the shape of the tensor it belongs to; in particular
 # :math:`\partial J / \partial X` is :math:`N \times 10`, one row per sample. The
 # column ``scaled`` divides the largest absolute difference by the largest entry of
-# the autograd gradient. It sits at the rounding unit of each dtype (machine epsilon,
-# about :math:`10^{-7}` in float32 and :math:`2 \times 10^{-16}` in float64), which
-# is what two correct evaluations of the same formula, done in a different order,
-# should give. A wrong factor, such as a missing :math:`1/N` or :math:`1 - a^2`, would
-# give an error of order one.
+# the autograd gradient. In every row it is at most four times the rounding unit
+# :math:`\epsilon` of its dtype (machine epsilon, about :math:`10^{-7}` in float32
+# and :math:`2 \times 10^{-16}` in float64), which is what two correct evaluations of
+# the same formula, done in a different order, can give. A wrong factor, such as a
+# missing :math:`1/N` or :math:`1 - a^2`, would change the gradient itself and give an
+# error of the size of the gradient, ``scaled`` of order one.
 #
 # The entry-wise relative error ``max_rel`` divides by the size of each entry, so an
-# entry that happens to be close to zero can make it a few orders larger than the
-# rounding unit while the absolute error stays tiny. An exact zero (both methods
-# computing :math:`\partial J / \partial b_2` bit for bit alike) has no bar on the
-# log scale below.
+# entry that happens to be close to zero makes it more than 100 times ``scaled`` in
+# some rows while the absolute error stays tiny. In every configuration both methods
+# compute :math:`\partial J / \partial b_2` bit for bit alike; that exact zero has no
+# bar on the log scale below.
 
 fig, ax = plt.subplots(figsize=(7.5, 4.2))
 configurations = sorted({(row["data"], row["dtype"]) for row in rows})
@@ -87,7 +102,7 @@ for dtype, label in (
 ax.set_xticks(range(len(GRADIENT_KEYS)), [f"dJ/d{key}" for key in GRADIENT_KEYS])
 ax.set_yscale("log")
 ax.set_ylabel("max |manual - autograd| / max |autograd|")
-ax.set_title("Closed-form gradients agree with autograd to rounding")
+ax.set_title("Closed-form gradients against autograd")
 ax.set_ylim(1e-18, 1e-5)
 ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
 fig.tight_layout()

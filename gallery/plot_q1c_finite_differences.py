@@ -2,8 +2,8 @@
 Q1(c): finite differences, written by hand, against both gradients
 ==================================================================
 
-Question 1(c) asks for a third, independent check of the gradients of part (a): a
-finite-difference estimate that we write ourselves rather than take from
+Part (c) of Question 1 asks for a third, independent check of the gradients of part
+(a): a finite-difference estimate that we write ourselves rather than take from
 ``torch.autograd.gradcheck``. :func:`hw1.finite_diff.numerical_gradient` perturbs one
 entry of a tensor at a time, by :math:`+h` and :math:`-h`, and takes the central
 difference
@@ -28,6 +28,7 @@ It needs nothing but evaluations of the cost, so it shares no code with the clos
 # to every entry of :math:`\mathbf{W}_1, \mathbf{b}_1, \mathbf{w}_2, b_2` and
 # :math:`X`: :math:`2 \times (200 + 20 + 20 + 1 + 80) = 642` evaluations of the cost.
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 
 from hw1.finite_diff import best_step, compare_gradients, step_size_sweep
@@ -38,7 +39,7 @@ from hw1.logcosh import (
     partial_cost,
     random_problem,
 )
-from hw1.report import format_table
+from hw1.report import table
 
 params, X, y = random_problem(8, 10, 20, distribution="gaussian", dtype=torch.float64)
 numerical = finite_difference_gradients(params, X, y, eps=1e-6)
@@ -51,16 +52,31 @@ rows = [
     for name, reference in references.items()
     for key, errors in compare_gradients(numerical, reference).items()
 ]
-print(format_table(rows, floatfmt=".1e"))
+table(rows, formats=".1e")
 
 # %%
-# The finite-difference estimate agrees with both to about :math:`10^{-9}` of the
-# gradient's size (column ``scaled``), and the two comparisons are the same to the
-# digits shown, because the closed forms and autograd agree with each other to
-# :math:`10^{-16}` (see :ref:`sphx_glr_auto_examples_plot_q1b_autograd_check.py`). The
-# remaining error belongs to the finite difference itself. The entry-wise relative
-# error ``max_rel`` is larger where a gradient entry is close to zero: there the same
-# small absolute error is divided by a small number.
+# The sentences below are checked here; a build in which one is false fails.
+scaled = {(row["gradient"], row["compared with"]): row["scaled"] for row in rows}
+closed_vs_autograd = compare_gradients(references["manual (a)"], references["autograd (b)"])
+assert max(scaled.values()) < 1e-8
+for key in numerical:
+    a, b = scaled[(f"dJ/d{key}", "manual (a)")], scaled[(f"dJ/d{key}", "autograd (b)")]
+    assert abs(a - b) <= 1e-3 * b  # equal to the two digits shown
+assert max(e["scaled"] for e in closed_vs_autograd.values()) <= 4 * torch.finfo(torch.float64).eps
+for row in rows:
+    if row["gradient"] in ("dJ/dW1", "dJ/dX"):
+        assert row["max_rel"] > 100 * row["scaled"]
+
+# %%
+# The finite-difference estimate agrees with both to better than :math:`10^{-8}` of
+# the gradient's size (column ``scaled``), and the two comparisons are the same to the
+# digits shown, because the closed forms and autograd agree with each other to within
+# four rounding units of float64, about :math:`10^{-15}` (see
+# :ref:`sphx_glr_auto_examples_plot_q1b_autograd_check.py`). The remaining error
+# belongs to the finite difference itself. The entry-wise relative error ``max_rel``
+# is more than 100 times ``scaled`` in the rows of :math:`\mathbf{W}_1` and
+# :math:`X`: where an entry of a gradient is close to zero, the same small absolute
+# error is divided by a small number.
 #
 # Choosing the step
 # -----------------
@@ -83,23 +99,34 @@ for dtype, smallest in ((torch.float64, -12), (torch.float32, -6)):
     sweeps[dtype] = step_size_sweep(f, params_d["W1"], reference, steps)
 
 best = {dtype: best_step(rows_d, key="scaled") for dtype, rows_d in sweeps.items()}
-print(
-    format_table(
-        [{"dtype": str(dtype).removeprefix("torch."), **row} for dtype, row in best.items()],
-        ["dtype", "eps", "max_abs", "scaled"],
-        floatfmt=".1e",
-    )
+table(
+    [
+        {
+            "dtype": str(dtype).removeprefix("torch."),
+            "eps^(1/3)": torch.finfo(dtype).eps ** (1 / 3),
+            **row,
+        }
+        for dtype, row in best.items()
+    ],
+    ["dtype", "eps^(1/3)", "eps", "max_abs", "scaled"],
+    formats=".1e",
 )
 
+# %%
 fig, ax = plt.subplots(figsize=(7, 4.2))
 for dtype, rows_d in sweeps.items():
     name = str(dtype).removeprefix("torch.")
-    line = ax.loglog(
-        [row["eps"] for row in rows_d], [row["scaled"] for row in rows_d], "o-", ms=3.5,
-        label=name,
-    )[0]  # fmt: skip
-    ax.loglog(best[dtype]["eps"], best[dtype]["scaled"], "*", ms=15, color=line.get_color(),
-              label=f"best step, {name}: h = {best[dtype]['eps']:.0e}")  # fmt: skip
+    steps_d = [row["eps"] for row in rows_d]
+    line = ax.loglog(steps_d, [row["scaled"] for row in rows_d], "o-", ms=3.5, label=name)[0]
+    best_label = f"best step, {name}: h = {best[dtype]['eps']:.0e}"
+    ax.loglog(
+        best[dtype]["eps"],
+        best[dtype]["scaled"],
+        "*",
+        ms=15,
+        color=line.get_color(),
+        label=best_label,
+    )
 ax.annotate("round-off\n(error ~ 1/h)", (1e-10, 1e-7), fontsize=9, ha="center")
 ax.annotate("truncation\n(error ~ h²)", (3e-2, 3e-8), fontsize=9, ha="center")
 ax.set_xlabel("step h")
@@ -110,9 +137,32 @@ ax.grid(True, which="major", alpha=0.3)
 fig.tight_layout()
 
 # %%
+# The slopes of the two branches, fitted by least squares on the log-log scale (steps
+# above the best one up to :math:`h = 0.1`, and steps below the best one), and the
+# checks of the sentences that follow.
+slopes = {}
+for dtype, rows_d in sweeps.items():
+    h = np.array([row["eps"] for row in rows_d])
+    error = np.array([row["scaled"] for row in rows_d])
+    right = (h > best[dtype]["eps"]) & (h <= 0.1 * (1 + 1e-9))
+    left = h < best[dtype]["eps"]
+    slopes[dtype] = {
+        "dtype": str(dtype).removeprefix("torch."),
+        "slope right of best": np.polyfit(np.log10(h[right]), np.log10(error[right]), 1)[0],
+        "slope left of best": np.polyfit(np.log10(h[left]), np.log10(error[left]), 1)[0],
+    }
+    assert abs(slopes[dtype]["slope right of best"] - 2) < 0.1
+    assert abs(slopes[dtype]["slope left of best"] + 1) < 0.1
+    # within half a decade of eps^(1/3)
+    assert abs(np.log10(best[dtype]["eps"] / torch.finfo(dtype).eps ** (1 / 3))) < 0.5
+assert 1e-5 < best[torch.float32]["scaled"] < 1e-3
+table(list(slopes.values()), formats=".2f")
+
+# %%
 # Right of each minimum the error falls by a factor of 100 for every factor of 10 in
-# :math:`h`, the :math:`h^2` of truncation; left of it, it grows by about 10 per
-# decade, the :math:`1/h` of round-off. The best step lies close to
-# :math:`\epsilon^{1/3}` in both precisions. Float32 can confirm the gradient only to
-# about four digits at its best step, which is why this check, like ``gradcheck``, is
-# done in float64.
+# :math:`h` (fitted slope 2 within 0.1), the :math:`h^2` of truncation; left of it, it
+# grows by a factor of 10 per decade (slope :math:`-1` within 0.1), the :math:`1/h` of
+# round-off. The best step lies within half a decade of :math:`\epsilon^{1/3}` in both
+# precisions. Float32 can confirm the gradient only to about four digits at its best
+# step (``scaled`` between :math:`10^{-5}` and :math:`10^{-3}`), which is why this
+# check, like ``gradcheck``, is done in float64.

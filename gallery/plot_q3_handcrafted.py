@@ -8,25 +8,28 @@ The :ref:`derivation page <q3-derivation>` explains how each set of weights was 
 and why it is exact. This example builds the networks with
 :func:`hw1.handcrafted.xnor_net`, :func:`hw1.handcrafted.tent_net` and
 :func:`hw1.handcrafted.soft_threshold_net`, and compares them with their targets on
-grids that reach well outside :math:`[0, 1]`.
+grids that reach well outside :math:`[0, 1]`. Every sentence below that reports a
+result of this run follows an ``assert`` that checks it.
 """
 
 # %%
 # XNOR
 # ----
-# The ReLU network outputs :math:`1 - |x_1 - x_2|`: exactly 1 or 0 on the four binary
-# inputs. The sigmoid network (an AND unit plus a NOR unit) is only close to 0 and 1,
-# so it is read with the rule "output > 1/2 means 1"; the table shows how far each
-# output stays from that threshold.
+# Two networks with one hidden layer of two units: the ReLU answer, which should
+# output :math:`1 - |x_1 - x_2|`, and a sigmoid one (an AND unit plus a NOR unit with
+# gain :math:`c = 10`), which can only come close to 0 and 1 and is read with the rule
+# "output > 1/2 means 1". Their weights and biases:
+import math
 from functools import partial
 
 import matplotlib.pyplot as plt
 import torch
 
 from hw1.handcrafted import (
-    evaluate,
+    XNOR_SIGMOID_GAIN,
     max_abs_error,
     parameter_rows,
+    run_on_grid,
     soft_threshold,
     soft_threshold_net,
     tent,
@@ -34,24 +37,62 @@ from hw1.handcrafted import (
     xnor_net,
     xnor_truth_table,
 )
-from hw1.report import format_table
+from hw1.report import table
 
-for activation in ["relu", "sigmoid"]:
-    net = xnor_net(activation, dtype=torch.float64)
-    print(f"XNOR, {activation} hidden layer")
-    print(format_table(parameter_rows(net), floatfmt="g"))
-    print(format_table(xnor_truth_table(net), floatfmt=".6f"))
-    print()
+xnor_nets = {name: xnor_net(name, dtype=torch.float64) for name in ["relu", "sigmoid"]}
+table(
+    [
+        {"network": activation, **row}
+        for activation, net in xnor_nets.items()
+        for row in parameter_rows(net)
+    ],
+    formats="g",
+)
 
 # %%
-# Between the corners the ReLU network interpolates linearly: its output depends only
-# on :math:`|x_1 - x_2|`, so the level sets are lines parallel to the diagonal. White
-# dots mark the inputs whose XNOR is 1, black dots those whose XNOR is 0.
-relu_xnor = xnor_net("relu", dtype=torch.float64)
+# Both networks on the four binary inputs. ``decision`` applies the rule
+# "output > 1/2 means 1" to the sigmoid network's output.
+relu_rows = xnor_truth_table(xnor_nets["relu"])
+sigmoid_rows = xnor_truth_table(xnor_nets["sigmoid"])
+# the derivation page's bound on the sigmoid network's error: 2 sigmoid(-c/2)
+sigmoid_bound = 2 / (1 + math.exp(XNOR_SIGMOID_GAIN / 2))
+assert abs(sigmoid_bound - 0.0134) < 1e-4
+for relu_row, sigmoid_row in zip(relu_rows, sigmoid_rows, strict=True):
+    target = relu_row["target"]
+    assert relu_row["output"] == target  # exact, no tolerance
+    assert sigmoid_row["decision"] == target
+    assert abs(sigmoid_row["output"] - target) <= sigmoid_bound + 1e-12
+table(
+    [
+        {
+            "x1": relu_row["x1"],
+            "x2": relu_row["x2"],
+            "XNOR": relu_row["target"],
+            "relu output": relu_row["output"],
+            "sigmoid output": sigmoid_row["output"],
+            "sigmoid decision": sigmoid_row["decision"],
+        }
+        for relu_row, sigmoid_row in zip(relu_rows, sigmoid_rows, strict=True)
+    ],
+    formats={"relu output": "g", "sigmoid output": ".6f"},
+)
+
+# %%
+# The ReLU network's outputs equal XNOR exactly (compared with ``==``, no
+# tolerance). The sigmoid network's decisions are all right, and each of its outputs
+# lies within :math:`2\sigma(-c/2) \approx 0.0134` of the target, so more than 0.486
+# from the threshold 1/2.
+#
+# Between the corners the ReLU network interpolates linearly. Its output should
+# depend only on :math:`|x_1 - x_2|`, so that the level sets are lines parallel to the
+# diagonal. White dots mark the inputs whose XNOR is 1, black dots those whose XNOR
+# is 0.
+relu_xnor = xnor_nets["relu"]
 side = torch.linspace(-0.5, 1.5, 201, dtype=torch.float64)
 g1, g2 = torch.meshgrid(side, side, indexing="xy")
 with torch.no_grad():
     surface = relu_xnor(torch.stack([g1.flatten(), g2.flatten()], dim=1)).reshape(g1.shape)
+assert torch.allclose(surface, 1 - (g1 - g2).abs(), rtol=0, atol=1e-12)
 
 fig, ax = plt.subplots(figsize=(4.6, 3.8))
 image = ax.contourf(g1, g2, surface, levels=20, cmap="viridis")
@@ -63,12 +104,18 @@ ax.set(xlabel="$x_1$", ylabel="$x_2$", title="ReLU XNOR network; white line: out
 fig.tight_layout()
 
 # %%
+# On the whole square :math:`[-\tfrac12, \tfrac32]^2` the output equals
+# :math:`1 - |x_1 - x_2|` to within :math:`10^{-12}`.
+#
 # The tent
 # --------
 # Three ReLU units, one per kink of the target (at 0, 1/2 and 1), each weighted by the
 # change of slope there.
-print(format_table(parameter_rows(tent_net()), floatfmt="g"))
+table(parameter_rows(tent_net()), formats="g")
 
+# %%
+# The network against the target on a grid of 60,001 points of :math:`[-3, 3]` and
+# at the kinks, in float64 and in float32.
 x = torch.linspace(-3, 3, 60_001, dtype=torch.float64)
 kinks = torch.tensor([0.0, 0.5, 1.0], dtype=torch.float64)
 tent64 = tent_net(dtype=torch.float64)
@@ -81,13 +128,15 @@ rows = [
     {"grid": name, "max |net - target|": max_abs_error(net, tent, grid)}
     for name, (net, grid) in grids.items()
 ]
-print()
-print(format_table(rows, floatfmt=".3e"))
+assert all(row["max |net - target|"] == 0.0 for row in rows)  # exact, no tolerance
+table(rows, formats=".3e")
 
+# %%
+# The largest error is exactly 0 on every one of these grids, in both precisions.
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(x, tent(x), lw=5, color="0.8", label="target")
-ax.plot(x, evaluate(tent64, x), lw=1.5, color="C0", label="network")
-ax.plot(kinks, evaluate(tent64, kinks), "o", color="C3", label="kinks")
+ax.plot(x, run_on_grid(tent64, x), lw=1.5, color="C0", label="network")
+ax.plot(kinks, run_on_grid(tent64, kinks), "o", color="C3", label="kinks")
 ax.set(xlabel="$x$", ylabel="$f(x)$", title="Tent: network against target on [-3, 3]")
 ax.legend()
 fig.tight_layout()
@@ -97,7 +146,12 @@ fig.tight_layout()
 # -----------------
 # Two ReLU units: one carries the part of :math:`x` above :math:`s`, the other the part
 # below :math:`-s`. With :math:`s = 0` the network is :math:`\mathrm{relu}(x) -
-# \mathrm{relu}(-x) = x`, the identity.
+# \mathrm{relu}(-x) = x`, the identity. The weights for :math:`s = 1/2`:
+table(parameter_rows(soft_threshold_net(0.5)), formats="g")
+
+# %%
+# The network against the target on the same grid and at :math:`\pm s`, for three
+# thresholds.
 thresholds = [0.0, 0.5, 1.5]
 rows = []
 for s in thresholds:
@@ -112,14 +166,16 @@ for s in thresholds:
             "max error, float32": max_abs_error(soft_threshold_net(s), target, x.float()),
         }
     )
-print(format_table(parameter_rows(soft_threshold_net(0.5)), floatfmt="g"))
-print()
-print(format_table(rows, floatfmt=".3e"))
+assert all(value == 0.0 for row in rows for key, value in row.items() if key != "s")
+table(rows, formats=".3e")
 
+# %%
+# For every threshold the largest error is exactly 0, on the grid, at :math:`\pm s`
+# and in float32.
 fig, axes = plt.subplots(1, len(thresholds), figsize=(9, 3), sharey=True)
 for ax, s in zip(axes, thresholds, strict=True):
     ax.plot(x, soft_threshold(x, s), lw=5, color="0.8", label="target")
-    ax.plot(x, evaluate(soft_threshold_net(s, dtype=torch.float64), x), lw=1.5, label="network")
+    ax.plot(x, run_on_grid(soft_threshold_net(s, dtype=torch.float64), x), lw=1.5, label="network")
     ax.axvspan(-s, s, color="C1", alpha=0.15, label="$|x| \\leq s$")
     ax.set(title=f"s = {s}", xlabel="$x$")
 axes[0].set_ylabel("$f(x)$")

@@ -6,6 +6,8 @@ original uncompressed file before it is decoded with torchvision's IDX reader.
 
 The Boston housing table (Harrison and Rubinfeld, 1978) comes from the copy that
 mlxtend ships; see :func:`load_boston` for why scikit-learn no longer provides it.
+:func:`split_indices`, :func:`standardize` and :func:`boston_split` prepare it for
+Question 1(d) (:func:`hw1.logcosh.train_boston`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,27 @@ from pathlib import Path
 import numpy as np
 import torch
 from sklearn.utils import Bunch
+
+from hw1._validation import (
+    check_floating,
+    check_floating_dtype,
+    check_int,
+    check_option,
+    check_real,
+)
+
+__all__ = [
+    "BOSTON_FEATURES",
+    "MNIST_DIR",
+    "MNIST_MD5",
+    "DataIntegrityError",
+    "boston_split",
+    "feature_summary",
+    "load_boston",
+    "load_mnist",
+    "split_indices",
+    "standardize",
+]
 
 MNIST_DIR = Path(__file__).parent / "data_files" / "mnist"
 
@@ -110,6 +133,8 @@ def load_mnist(
 
     Raises
     ------
+    TypeError
+        If ``split`` is not a string.
     ValueError
         If ``split`` is not ``"train"`` or ``"test"``.
     FileNotFoundError
@@ -122,8 +147,7 @@ def load_mnist(
     The decoded bytes are cached per process, so a repeat call only converts them to
     floats. Each call returns new tensors that the caller may modify.
     """
-    if split not in _SPLIT_PREFIX:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    check_option(split, "split", _SPLIT_PREFIX)
     directory = Path(root) if root is not None else MNIST_DIR
     key = (split, directory.resolve())
     if key not in _MNIST_CACHE:
@@ -192,7 +216,7 @@ def load_boston() -> Bunch:
 
 
 def feature_summary(data: np.ndarray, names) -> list[dict[str, object]]:
-    """Per-column summary statistics of a feature table.
+    """Summarise each column of a feature table.
 
     Parameters
     ----------
@@ -205,7 +229,12 @@ def feature_summary(data: np.ndarray, names) -> list[dict[str, object]]:
     -------
     list of dict
         One record per column with keys ``feature``, ``mean``, ``std``, ``min``
-        and ``max`` (floats), ready for :func:`hw1.report.format_table`.
+        and ``max`` (floats), ready for :func:`hw1.report.table`.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not 2-D or ``names`` has the wrong length.
     """
     data = np.asarray(data, dtype=np.float64)
     if data.ndim != 2:
@@ -222,3 +251,115 @@ def feature_summary(data: np.ndarray, names) -> list[dict[str, object]]:
         }
         for name, column in zip(names, data.T, strict=True)
     ]
+
+
+# -- Boston, prepared for Question 1(d) ----------------------------------------------------
+
+
+def split_indices(
+    n: int, test_fraction: float = 0.2, *, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Split ``range(n)`` at random, with a fixed seed, into train and test indices.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples, at least 2.
+    test_fraction : float
+        Share of samples in the test set, in (0, 1); rounded to the nearest count,
+        at least one sample on each side.
+    seed : int
+        Seed of the permutation.
+
+    Returns
+    -------
+    train, test : Tensor of int64
+        Disjoint index sets covering ``range(n)``, each sorted.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``seed`` is not an int, or ``test_fraction`` not a real number.
+    ValueError
+        If ``n < 2`` or ``test_fraction`` lies outside (0, 1).
+    """
+    n = check_int(n, "n", minimum=2)
+    test_fraction = check_real(
+        test_fraction, "test_fraction", low=0, high=1, low_open=True, high_open=True
+    )
+    seed = check_int(seed, "seed")
+    n_test = min(max(round(n * test_fraction), 1), n - 1)
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return order[n_test:].sort().values, order[:n_test].sort().values
+
+
+def standardize(train: torch.Tensor, *others: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """Centre and scale columns by the mean and standard deviation of ``train`` only.
+
+    Parameters
+    ----------
+    train : Tensor, shape (N, F)
+        The training table, floating point; its column statistics are the only
+        ones used.
+    *others : Tensor, shape (M, F)
+        Further tables (e.g. the test set), scaled with the training statistics.
+
+    Returns
+    -------
+    tuple of Tensor
+        ``train`` and each of ``others``, standardized, in the order given. A constant
+        training column is only centred.
+
+    Raises
+    ------
+    TypeError
+        If a table is not a floating-point tensor.
+    ValueError
+        If a table is not 2-D or has a different number of columns than ``train``.
+    """
+    check_floating(train, "train", ndim=2, what="(N, F)")
+    n_columns = train.shape[1]
+    for index, other in enumerate(others):
+        check_floating(other, f"others[{index}]", shape=(None, n_columns), what=f"(M, {n_columns})")
+    mean = train.mean(dim=0)
+    std = train.std(dim=0, correction=0)
+    std = torch.where(std > 0, std, torch.ones_like(std))
+    return tuple((table - mean) / std for table in (train, *others))
+
+
+def boston_split(
+    *, seed: int = 0, test_fraction: float = 0.2, dtype: torch.dtype = torch.float64
+) -> dict[str, torch.Tensor]:
+    """Split the Boston table at random with a fixed seed and standardize its features.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the split (:func:`split_indices`).
+    test_fraction : float
+        Share of the 506 tracts held out for testing.
+    dtype : torch.dtype
+        Floating dtype of everything returned.
+
+    Returns
+    -------
+    dict of Tensor
+        ``"X_train"`` (n_train, 13) and ``"X_test"`` (n_test, 13), standardized with
+        the training mean and standard deviation (:func:`standardize`);
+        ``"y_train"`` (n_train,) and ``"y_test"`` (n_test,), the house values in
+        $1000s, unscaled.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If ``test_fraction`` lies outside (0, 1) or ``dtype`` is not floating.
+    """
+    dtype = check_floating_dtype(dtype, "dtype")
+    boston = load_boston()
+    X = torch.as_tensor(boston.data, dtype=dtype)
+    y = torch.as_tensor(boston.target, dtype=dtype)
+    train, test = split_indices(len(y), test_fraction, seed=seed)
+    X_train, X_test = standardize(X[train], X[test])
+    return {"X_train": X_train, "X_test": X_test, "y_train": y[train], "y_test": y[test]}

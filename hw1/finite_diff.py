@@ -12,15 +12,20 @@ The central difference
     \frac{f(t + h e_i) - f(t - h e_i)}{2h}
 
 has a truncation error of order :math:`h^2` and a round-off error of order
-:math:`\epsilon_\text{mach} |f| / h`; :func:`step_size_sweep` measures both.
+:math:`\epsilon_\text{mach} |f| / h`; :func:`step_size_sweep` measures both. The
+example :ref:`sphx_glr_auto_examples_plot_q1c_finite_differences.py` applies it to the
+gradients derived on :ref:`q1-derivation`.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 
 import torch
+
+from hw1._validation import check_floating, check_keys, check_option, check_real
 
 __all__ = [
     "best_step",
@@ -30,12 +35,7 @@ __all__ = [
 ]
 
 
-def _check_eps(eps: float) -> float:
-    if isinstance(eps, bool) or not isinstance(eps, int | float):
-        raise TypeError(f"eps must be a positive float, got {type(eps).__name__}")
-    if not math.isfinite(eps) or eps <= 0:
-        raise ValueError(f"eps must be a positive finite step size, got {eps!r}")
-    return float(eps)
+_ERROR_KEYS = ("max_abs", "max_rel", "scaled")
 
 
 def _scalar(value: object, name: str) -> float:
@@ -46,7 +46,7 @@ def _scalar(value: object, name: str) -> float:
                 f"{name} must return a scalar (one-element tensor), got shape {tuple(value.shape)}"
             )
         return float(value.item())
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return float(value)
     raise TypeError(f"{name} must return a scalar tensor or float, got {type(value).__name__}")
 
@@ -56,7 +56,7 @@ def numerical_gradient(
     t: torch.Tensor,
     eps: float = 1e-6,
 ) -> torch.Tensor:
-    r"""Gradient of a scalar function by central differences, one entry at a time.
+    r"""Estimate the gradient of a scalar function by central differences, entry by entry.
 
     Parameters
     ----------
@@ -67,9 +67,10 @@ def numerical_gradient(
         The point at which to differentiate. It is not modified: ``f`` is evaluated on
         a private copy.
     eps : float
-        Step size :math:`h > 0`. Each entry is moved to ``t_i + h`` and ``t_i - h``;
-        the difference quotient divides by the step actually taken after rounding
-        to ``t``'s dtype, ``(t_i + h) - (t_i - h)``, rather than by ``2h``.
+        Step size :math:`h > 0`, any real number (numpy scalars included). Each
+        entry is moved to ``t_i + h`` and ``t_i - h``; the difference quotient
+        divides by the step actually taken after rounding to ``t``'s dtype,
+        ``(t_i + h) - (t_i - h)``, rather than by ``2h``.
 
     Returns
     -------
@@ -80,20 +81,16 @@ def numerical_gradient(
     Raises
     ------
     TypeError
-        If ``t`` is not a floating-point tensor, ``f`` is not callable or ``f`` does not
-        return a number.
+        If ``t`` is not a floating-point tensor, ``f`` is not callable, ``eps`` is
+        not a real number or ``f`` does not return a number.
     ValueError
-        If ``eps`` is not a positive finite number, is too small to move an entry of
+        If ``eps`` is not positive and finite, is too small to move an entry of
         ``t`` in its dtype, or ``f`` returns more than one value.
     """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
-    if not isinstance(t, torch.Tensor) or not t.is_floating_point():
-        raise TypeError(
-            f"t must be a floating-point tensor, got "
-            f"{t.dtype if isinstance(t, torch.Tensor) else type(t).__name__}"
-        )
-    eps = _check_eps(eps)
+    check_floating(t, "t")
+    eps = check_real(eps, "eps", low=0, low_open=True)
     point = t.detach().clone(memory_format=torch.contiguous_format)
     flat = point.view(-1)
     grad = []
@@ -120,7 +117,7 @@ def compare_gradients(
     computed: Mapping[str, torch.Tensor],
     reference: Mapping[str, torch.Tensor],
 ) -> dict[str, dict[str, float]]:
-    r"""Largest absolute and relative differences between two sets of gradients.
+    r"""Measure the largest absolute and relative differences between two gradient sets.
 
     Parameters
     ----------
@@ -149,9 +146,13 @@ def compare_gradients(
 
     Raises
     ------
+    TypeError
+        If either argument is not a mapping.
     ValueError
         If the keys differ or two matching tensors have different shapes.
     """
+    check_keys(reference, "reference", ())
+    check_keys(computed, "computed", ())
     if set(computed) != set(reference):
         missing = sorted(set(reference) - set(computed))
         extra = sorted(set(computed) - set(reference))
@@ -186,7 +187,7 @@ def step_size_sweep(
     reference: torch.Tensor,
     steps: Sequence[float],
 ) -> list[dict[str, float]]:
-    """Error of :func:`numerical_gradient` against a known gradient, for several steps.
+    """Measure the error of :func:`numerical_gradient` against a known gradient, per step.
 
     Parameters
     ----------
@@ -207,15 +208,19 @@ def step_size_sweep(
 
     Raises
     ------
+    TypeError
+        If ``t`` or ``reference`` is not a floating-point tensor, or a step is not a
+        real number.
     ValueError
         If ``steps`` is empty, a step is not positive, or ``reference`` is shaped
         differently from ``t``.
     """
+    check_floating(t, "t")
+    check_floating(reference, "reference", shape=tuple(t.shape), what=f"{tuple(t.shape)} like t")
     if len(steps) == 0:
         raise ValueError("steps must hold at least one step size")
-    if not isinstance(reference, torch.Tensor) or reference.shape != t.shape:
-        shape = tuple(reference.shape) if isinstance(reference, torch.Tensor) else None
-        raise ValueError(f"reference must have the shape of t, {tuple(t.shape)}, got {shape}")
+    for index, eps in enumerate(steps):
+        check_real(eps, f"steps[{index}]", low=0, low_open=True)
     rows = []
     for eps in steps:
         estimate = numerical_gradient(f, t, eps=eps)
@@ -225,7 +230,7 @@ def step_size_sweep(
 
 
 def best_step(rows: Sequence[Mapping[str, float]], key: str = "max_abs") -> dict[str, float]:
-    """The record of a :func:`step_size_sweep` with the smallest error.
+    """Return the record of a :func:`step_size_sweep` with the smallest error.
 
     Parameters
     ----------
@@ -241,14 +246,15 @@ def best_step(rows: Sequence[Mapping[str, float]], key: str = "max_abs") -> dict
 
     Raises
     ------
+    TypeError
+        If ``key`` is not a string or a record is not a mapping.
     ValueError
-        If ``rows`` is empty or a record lacks ``key``.
+        If ``rows`` is empty, ``key`` is not one of the three errors, or a record
+        lacks it.
     """
+    check_option(key, "key", _ERROR_KEYS)
     if len(rows) == 0:
         raise ValueError("rows must hold at least one record")
     for index, row in enumerate(rows):
-        if key not in row:
-            raise ValueError(
-                f"rows[{index}] lacks key {key!r}; expected 'max_abs', 'max_rel' or 'scaled'"
-            )
+        check_keys(row, f"rows[{index}]", (key,))
     return dict(min(rows, key=lambda row: row[key]))

@@ -12,18 +12,25 @@ helpers the gallery example uses to compare the two.
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
 
+from hw1._validation import (
+    check_floating,
+    check_floating_dtype,
+    check_option,
+    check_real,
+    check_tensor,
+)
+
 __all__ = [
     "XNOR_SIGMOID_GAIN",
-    "evaluate",
     "max_abs_error",
     "parameter_rows",
+    "run_on_grid",
     "soft_threshold",
     "soft_threshold_net",
     "tent",
@@ -42,7 +49,7 @@ XNOR_SIGMOID_GAIN = 10.0
 
 
 def xnor(x: torch.Tensor) -> torch.Tensor:
-    """The XNOR of two binary inputs: 1 when they are equal, 0 otherwise.
+    """Return the XNOR of two binary inputs: 1 when they are equal, 0 otherwise.
 
     Parameters
     ----------
@@ -57,10 +64,14 @@ def xnor(x: torch.Tensor) -> torch.Tensor:
 
     Raises
     ------
+    TypeError
+        If ``x`` is not a tensor.
     ValueError
         If ``x`` is not of shape (N, 2) or holds a value other than 0 and 1.
     """
-    _check_pairs(x, "x")
+    check_tensor(x, "x")
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must have shape (N, 2), got {tuple(x.shape)}")
     if not bool(((x == 0) | (x == 1)).all()):
         raise ValueError("x must hold only the values 0 and 1")
     dtype = x.dtype if x.is_floating_point() else torch.float32
@@ -68,7 +79,7 @@ def xnor(x: torch.Tensor) -> torch.Tensor:
 
 
 def tent(x: torch.Tensor) -> torch.Tensor:
-    """The tent function of Question 3: ``2x`` on [0, 1/2], ``2(1 - x)`` on [1/2, 1], else 0.
+    """Return the tent of Question 3: ``2x`` on [0, 1/2], ``2(1 - x)`` on [1/2, 1], else 0.
 
     Parameters
     ----------
@@ -77,8 +88,13 @@ def tent(x: torch.Tensor) -> torch.Tensor:
     Returns
     -------
     Tensor, same shape as ``x``
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a floating-point tensor.
     """
-    _check_float(x, "x")
+    check_floating(x, "x")
     zero = torch.zeros((), dtype=x.dtype)
     rising = (x >= 0) & (x <= 0.5)
     falling = (x > 0.5) & (x <= 1)
@@ -86,7 +102,7 @@ def tent(x: torch.Tensor) -> torch.Tensor:
 
 
 def soft_threshold(x: torch.Tensor, s: float) -> torch.Tensor:
-    """Soft thresholding, ``max(|x| - s, 0) * sign(x)``.
+    """Return the soft thresholding ``max(|x| - s, 0) * sign(x)`` of ``x``.
 
     Parameters
     ----------
@@ -100,10 +116,12 @@ def soft_threshold(x: torch.Tensor, s: float) -> torch.Tensor:
 
     Raises
     ------
+    TypeError
+        If ``x`` is not a floating-point tensor or ``s`` not a real number.
     ValueError
         If ``s`` is negative or not finite.
     """
-    _check_float(x, "x")
+    check_floating(x, "x")
     s = _check_threshold(s)
     return torch.clamp(x.abs() - s, min=0) * torch.sign(x)
 
@@ -112,7 +130,7 @@ def soft_threshold(x: torch.Tensor, s: float) -> torch.Tensor:
 
 
 def xnor_net(activation: str = "relu", *, dtype: torch.dtype = torch.float32) -> nn.Sequential:
-    """A one-hidden-layer network for XNOR on {0, 1}^2, weights set by hand.
+    """Build a one-hidden-layer network for XNOR on {0, 1}^2, weights set by hand.
 
     ``"relu"`` (the answer): two hidden units ``relu(x1 - x2)`` and ``relu(x2 - x1)``,
     whose sum is ``|x1 - x2|``; the output is ``1 - |x1 - x2|``, exactly 1 or 0 on the
@@ -120,7 +138,7 @@ def xnor_net(activation: str = "relu", *, dtype: torch.dtype = torch.float32) ->
 
     ``"sigmoid"``: the classic AND / NOR construction. Hidden units
     ``sigmoid(c (x1 + x2 - 3/2))`` (AND) and ``sigmoid(c (1/2 - x1 - x2))`` (NOR) with gain
-    ``c =`` :data:`XNOR_SIGMOID_GAIN`; the output is their sum, ``h1 + h2`` (XNOR is
+    ``c = XNOR_SIGMOID_GAIN = 10``; the output is their sum, ``h1 + h2`` (XNOR is
     "AND or NOR", and the two are never on together). Its outputs are never exactly 0 or
     1: read them with the rule "output > 1/2 means 1". On the four binary inputs every
     output lies within ``2 sigmoid(-c/2) < 0.014`` of the target, so each is more than
@@ -140,29 +158,30 @@ def xnor_net(activation: str = "relu", *, dtype: torch.dtype = torch.float32) ->
 
     Raises
     ------
+    TypeError
+        If ``activation`` is not a string or ``dtype`` not a ``torch.dtype``.
     ValueError
-        If ``activation`` is not one of the two names above.
+        If ``activation`` is not one of the two names above or ``dtype`` is not floating.
     """
+    check_option(activation, "activation", ("relu", "sigmoid"))
     if activation == "relu":
         w1 = [[1.0, -1.0], [-1.0, 1.0]]
         b1 = [0.0, 0.0]
         w2 = [[-1.0, -1.0]]
         b2 = [1.0]
         act: nn.Module = nn.ReLU()
-    elif activation == "sigmoid":
+    else:
         c = XNOR_SIGMOID_GAIN
         w1 = [[c, c], [-c, -c]]
         b1 = [-1.5 * c, 0.5 * c]
         w2 = [[1.0, 1.0]]
         b2 = [0.0]
         act = nn.Sigmoid()
-    else:
-        raise ValueError(f"activation must be 'relu' or 'sigmoid', got {activation!r}")
     return _one_hidden_layer(w1, b1, w2, b2, act, dtype)
 
 
 def tent_net(*, dtype: torch.dtype = torch.float32) -> nn.Sequential:
-    """A one-hidden-layer ReLU network equal to :func:`tent` on the whole real line.
+    """Build a one-hidden-layer ReLU network equal to :func:`tent` on the whole real line.
 
     ``f(x) = 2 relu(x) - 4 relu(x - 1/2) + 2 relu(x - 1)``: one hidden unit per kink
     (0, 1/2, 1), each scaled by the change of slope there (+2, -4, +2).
@@ -176,6 +195,13 @@ def tent_net(*, dtype: torch.dtype = torch.float32) -> nn.Sequential:
     -------
     torch.nn.Sequential
         Maps shape (N, 1) to shape (N, 1); three hidden units.
+
+    Raises
+    ------
+    TypeError
+        If ``dtype`` is not a ``torch.dtype``.
+    ValueError
+        If ``dtype`` is not floating.
     """
     return _one_hidden_layer(
         [[1.0], [1.0], [1.0]], [0.0, -0.5, -1.0], [[2.0, -4.0, 2.0]], [0.0], nn.ReLU(), dtype
@@ -183,7 +209,7 @@ def tent_net(*, dtype: torch.dtype = torch.float32) -> nn.Sequential:
 
 
 def soft_threshold_net(s: float, *, dtype: torch.dtype = torch.float32) -> nn.Sequential:
-    """A one-hidden-layer ReLU network equal to :func:`soft_threshold` on the real line.
+    """Build a one-hidden-layer ReLU network equal to :func:`soft_threshold` on the real line.
 
     ``f(x) = relu(x - s) - relu(-x - s)``: the first unit carries the part above ``s``,
     the second the part below ``-s``. With ``s = 0`` it is ``relu(x) - relu(-x) = x``,
@@ -204,10 +230,10 @@ def soft_threshold_net(s: float, *, dtype: torch.dtype = torch.float32) -> nn.Se
 
     Raises
     ------
-    ValueError
-        If ``s`` is negative or not finite.
     TypeError
-        If ``s`` is not a real number.
+        If ``s`` is not a real number or ``dtype`` not a ``torch.dtype``.
+    ValueError
+        If ``s`` is negative or not finite, or ``dtype`` is not floating.
     """
     s = _check_threshold(s)
     return _one_hidden_layer([[1.0], [-1.0]], [-s, -s], [[1.0, -1.0]], [0.0], nn.ReLU(), dtype)
@@ -216,8 +242,8 @@ def soft_threshold_net(s: float, *, dtype: torch.dtype = torch.float32) -> nn.Se
 # -- helpers for comparing a network with its target ------------------------------------
 
 
-def evaluate(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """Run a scalar-input, scalar-output network on a 1-D grid.
+def run_on_grid(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Run a scalar-input, scalar-output network on a 1-D grid of inputs.
 
     Parameters
     ----------
@@ -232,12 +258,13 @@ def evaluate(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
 
     Raises
     ------
+    TypeError
+        If ``net`` is not a module or ``x`` not a floating-point tensor.
     ValueError
         If ``x`` is not one-dimensional.
     """
-    _check_float(x, "x")
-    if x.ndim != 1:
-        raise ValueError(f"x must have shape (N,), got {tuple(x.shape)}")
+    _check_net(net)
+    check_floating(x, "x", ndim=1, what="(N,)")
     with torch.no_grad():
         return net(x[:, None]).squeeze(1)
 
@@ -245,7 +272,7 @@ def evaluate(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
 def max_abs_error(
     net: nn.Module, target: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
 ) -> float:
-    """Largest ``|net(x) - target(x)|`` over a 1-D grid.
+    """Return the largest ``|net(x) - target(x)|`` over a 1-D grid.
 
     Parameters
     ----------
@@ -258,8 +285,17 @@ def max_abs_error(
     Returns
     -------
     float
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a module, ``target`` not callable or ``x`` not floating.
+    ValueError
+        If ``x`` is not one-dimensional.
     """
-    return float((evaluate(net, x) - target(x)).abs().max())
+    if not callable(target):
+        raise TypeError(f"target must be callable, got {type(target).__name__}")
+    return float((run_on_grid(net, x) - target(x)).abs().max())
 
 
 def xnor_truth_table(net: nn.Module) -> list[dict[str, object]]:
@@ -275,7 +311,13 @@ def xnor_truth_table(net: nn.Module) -> list[dict[str, object]]:
     list of dict
         One row per input with keys ``x1``, ``x2`` (int), ``target`` (int),
         ``output`` (float) and ``decision`` (int, ``output > 1/2``).
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a module.
     """
+    _check_net(net)
     dtype = next(net.parameters()).dtype
     inputs = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
     with torch.no_grad():
@@ -306,7 +348,13 @@ def parameter_rows(net: nn.Sequential) -> list[dict[str, object]]:
     list of dict
         One row per unit with keys ``layer`` (the module's name), ``unit`` (int),
         ``weights`` (str, the row of the weight matrix) and ``bias`` (float).
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a module.
     """
+    _check_net(net)
     rows: list[dict[str, object]] = []
     for name, module in net.named_children():
         if isinstance(module, nn.Linear):
@@ -329,8 +377,7 @@ def _one_hidden_layer(
     activation: nn.Module,
     dtype: torch.dtype,
 ) -> nn.Sequential:
-    if not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating dtype, got {dtype}")
+    check_floating_dtype(dtype, "dtype")
     hidden = nn.Linear(len(w1[0]), len(w1), dtype=dtype)
     output = nn.Linear(len(w2[0]), len(w2), dtype=dtype)
     with torch.no_grad():
@@ -342,23 +389,9 @@ def _one_hidden_layer(
 
 
 def _check_threshold(s: object) -> float:
-    if isinstance(s, bool) or not isinstance(s, int | float):
-        raise TypeError(f"s must be a real number, got {type(s).__name__}")
-    s = float(s)
-    if not math.isfinite(s) or s < 0:
-        raise ValueError(f"s must be a finite number >= 0, got {s}")
-    return s
+    return check_real(s, "s", low=0)
 
 
-def _check_float(x: object, name: str) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if not x.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.dtype}")
-
-
-def _check_pairs(x: object, name: str) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"{name} must have shape (N, 2), got {tuple(x.shape)}")
+def _check_net(net: object) -> None:
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")

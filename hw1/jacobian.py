@@ -1,11 +1,11 @@
-"""Question 2: the Jacobian of a deep tanh network, by reverse and by forward mode.
+r"""Question 2: the Jacobian of a deep tanh network, by reverse and by forward mode.
 
-The network maps :math:`\\mathbb{R}^D \\to \\mathbb{R}^P` through ``L`` tanh layers of
+The network maps :math:`\mathbb{R}^D \to \mathbb{R}^P` through ``L`` tanh layers of
 width ``K`` and a final linear layer, with no biases:
 
 .. math::
 
-    f(x) = W_F \\tanh(W_L \\cdots \\tanh(W_2 \\tanh(W_1 x))),
+    f(x) = W_F \tanh(W_L \cdots \tanh(W_2 \tanh(W_1 x))),
 
 where ``W1`` is ``(K, D)``, ``W2`` ... ``WL`` are ``(K, K)`` and ``WF`` is ``(P, K)``.
 The weights travel as a dict with keys ``"W1"`` ... ``"W{L}"`` and ``"WF"``.
@@ -31,6 +31,8 @@ from collections.abc import Mapping
 
 import torch
 
+from hw1._validation import check_floating_dtype, check_positive_int, check_real
+
 __all__ = [
     "init_weights",
     "jacobian_central_difference",
@@ -44,25 +46,22 @@ __all__ = [
 
 _HIDDEN_KEY = re.compile(r"W([1-9][0-9]*)")
 
-# 0-d tensors holding 1, one per (device, dtype), so that the tanh derivative
-# 1 - h*h is a single fused addcmul instead of two or three separate operations.
-_ONES: dict[tuple[int, torch.dtype], torch.Tensor] = {}
+# 0-d tensors holding 1 or -1, one per (device, dtype, value), so that the tanh
+# derivative 1 - h*h is a single fused addcmul instead of two or three operations.
+_CONSTANTS: dict[tuple[int, torch.dtype, float], torch.Tensor] = {}
 
 
-def _one(like: torch.Tensor) -> torch.Tensor:
-    key = (like.get_device(), like.dtype)
-    one = _ONES.get(key)
-    if one is None:
-        one = _ONES[key] = torch.ones((), dtype=like.dtype, device=like.device)
-    return one
+def _constant(like: torch.Tensor, value: float = 1.0) -> torch.Tensor:
+    key = (like.get_device(), like.dtype, value)
+    constant = _CONSTANTS.get(key)
+    if constant is None:
+        constant = torch.full((), value, dtype=like.dtype, device=like.device)
+        _CONSTANTS[key] = constant
+    return constant
 
 
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be a positive int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-    return value
+def _sizes(D: object, K: object, P: object, L: object) -> tuple[int, int, int, int]:
+    return tuple(check_positive_int(v, n) for n, v in (("D", D), ("K", K), ("P", P), ("L", L)))
 
 
 def init_weights(
@@ -103,13 +102,12 @@ def init_weights(
     Raises
     ------
     TypeError
-        If a size is not an int or ``dtype`` is not a floating dtype.
+        If a size is not an int or ``dtype`` is not a ``torch.dtype``.
     ValueError
-        If a size is smaller than 1.
+        If a size is smaller than 1 or ``dtype`` is not a floating dtype.
     """
-    D, K, P, L = (_positive_int(n, v) for n, v in (("D", D), ("K", K), ("P", P), ("L", L)))
-    if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
-        raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
+    D, K, P, L = _sizes(D, K, P, L)
+    check_floating_dtype(dtype, "dtype")
     shapes = {"W1": (K, D), **{f"W{i}": (K, K) for i in range(2, L + 1)}, "WF": (P, K)}
     weights = {}
     for key, shape in shapes.items():
@@ -288,8 +286,27 @@ def _forward(hidden: list[torch.Tensor], WF: torch.Tensor, x: torch.Tensor) -> t
     return h @ WF.T
 
 
+def _tanh_of_product(
+    W: torch.Tensor, h: torch.Tensor, out: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Return ``tanh(W @ h)`` for ``h`` of shape ``(K_in, N)``, written into ``out`` if given.
+
+    One input (``N = 1``) takes the fewest operations: a product and ``tanh_``. For a
+    batch the tanh itself becomes the most expensive step: on the CPUs measured,
+    ``torch.tanh`` of ``30 x 1024`` floats takes about three times as long as
+    ``torch.sigmoid`` (``hw1.bench`` measures both), so a batch uses
+    ``tanh(z) = 2 sigmoid(2 z) - 1``, with the factor 2 folded into the product.
+    """
+    if h.shape[1] == 1:
+        return (torch.mm(W, h) if out is None else torch.mm(W, h, out=out)).tanh_()
+    if out is None:
+        out = torch.empty((W.shape[0], h.shape[1]), dtype=h.dtype, device=h.device)
+    torch.addmm(out, W, h, beta=0, alpha=2, out=out).sigmoid_()  # beta=0: out's old values unused
+    return torch.add(_constant(out, -1.0), out, alpha=2, out=out)
+
+
 def jacobian_reverse(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """Jacobian of :func:`mlp` with respect to ``x`` by torch autograd (part b).
+    """Return the Jacobian of :func:`mlp` computed by torch autograd (part b).
 
     One forward pass records the graph; one call to :func:`torch.autograd.grad` with
     ``is_grads_batched=True`` then pulls the ``P`` rows of the identity back through it
@@ -311,6 +328,12 @@ def jacobian_reverse(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
     """
     hidden, WF = _layers(weights)
     _check_input(x, hidden[0])
+    return _jacobian_reverse(hidden, WF, x)
+
+
+def _jacobian_reverse(
+    hidden: list[torch.Tensor], WF: torch.Tensor, x: torch.Tensor
+) -> torch.Tensor:
     with torch.enable_grad():
         xr = x.detach().requires_grad_(True)
         y = _forward(hidden, WF, xr)
@@ -324,7 +347,7 @@ def jacobian_reverse(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
 def jacobian_central_difference(
     weights: Mapping[str, torch.Tensor], x: torch.Tensor, eps: float = 1e-6
 ) -> torch.Tensor:
-    """Jacobian of :func:`mlp` at one input by central differences (no derivatives at all).
+    """Return the Jacobian of :func:`mlp` at one input by central differences, no derivatives.
 
     Column ``j`` is ``(f(x + eps e_j) - f(x - eps e_j)) / (2 eps)``, an independent check
     of part (b) with error of order ``eps**2`` plus rounding of order
@@ -337,39 +360,48 @@ def jacobian_central_difference(
     x : Tensor
         One input, shape ``(D,)``.
     eps : float
-        Step size, positive.
+        Step size, positive (a Python or numpy real).
 
     Returns
     -------
     Tensor
         Shape ``(P, D)``.
+
+    Raises
+    ------
+    TypeError
+        If ``eps`` is not a real number.
+    ValueError
+        If ``eps`` is not positive and finite, or ``x`` is a batch.
     """
     hidden, WF = _layers(weights)
     _check_input(x, hidden[0])
     if x.dim() != 1:
         raise ValueError(f"x must be one input of shape (D,), got {tuple(x.shape)}")
-    if isinstance(eps, bool) or not isinstance(eps, int | float) or not eps > 0:
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    eps = check_real(eps, "eps", low=0, low_open=True)
     steps = eps * torch.eye(x.shape[0], dtype=x.dtype, device=x.device)  # row j: eps e_j
     ahead, behind = _forward(hidden, WF, x + steps), _forward(hidden, WF, x - steps)
     return ((ahead - behind) / (2 * eps)).T
 
 
 def jacobian_forward(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """Jacobian of :func:`mlp` by forward mode written by hand, without autograd (part c).
+    """Return the Jacobian of :func:`mlp` by forward mode written by hand (part c).
 
-    Next to each activation ``h`` (shape ``(K, N)``, one column per input) the function
-    carries the ``D`` tangents ``dh/dx_j`` as the columns of ``T``, shape ``(K, D * N)``
-    (column ``j * N + n`` is the tangent of input ``n`` along ``x_j``). A layer
-    ``h <- tanh(W h)`` maps them by the chain rule to ``(W T) * (1 - h**2)``, the tanh
-    derivative written with the new activation: one matrix product over all ``N * D``
-    tangents, next to the product the activations get, and two elementwise operations.
-    The first layer starts from ``dz/dx = W1`` and needs no product; the output layer
-    gives ``J = WF @ T``.
+    No autograd is used. Next to each activation ``h`` (shape ``(K, N)``, one column per
+    input) the function carries the ``D`` tangents ``dh/dx_j`` as the columns of ``T``,
+    shape ``(K, D * N)`` (column ``j * N + n`` is the tangent of input ``n`` along
+    ``x_j``). A layer ``h <- tanh(W h)`` maps them by the chain rule to
+    ``(W T) * (1 - h**2)``, the tanh derivative written with the new activation: one
+    matrix product over all ``N * D`` tangents, next to the product the activations get,
+    and two elementwise operations. The first layer starts from ``dz/dx = W1`` and needs
+    no product; the output layer gives ``J = WF @ T``.
 
-    A layer costs five tensor operations whatever ``N`` and ``D`` are, written into two
-    sets of buffers used in turn, so the loop allocates no memory. For one input the
-    time is almost all per-operation overhead, so that count is what makes it fast.
+    For one input a layer costs five tensor operations (two products, ``tanh_``,
+    ``1 - h**2`` and the scaling), written into two sets of buffers used in turn, so the
+    loop allocates no memory; the time is almost all per-operation overhead, so that
+    count is what makes it fast. For a batch the tanh is computed as
+    ``2 sigmoid(2 z) - 1``, one operation more per layer and on the CPU much faster than
+    ``torch.tanh`` (see ``_tanh_of_product`` in the source).
 
     Parameters
     ----------
@@ -385,14 +417,20 @@ def jacobian_forward(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
         ``(P, D, N)`` buffer).
     """
     hidden, WF = _layers(weights)
+    _check_input(x, hidden[0])
+    return _jacobian_forward(hidden, WF, x)
+
+
+def _jacobian_forward(
+    hidden: list[torch.Tensor], WF: torch.Tensor, x: torch.Tensor
+) -> torch.Tensor:
     W1 = hidden[0]
-    _check_input(x, W1)
-    one = _one(x)
+    one = _constant(x)
     batched = x.dim() == 2
     X = x.T if batched else x.unsqueeze(1)  # inputs as columns, (D, N)
     K, D = W1.shape
     N = X.shape[1]
-    h = torch.mm(W1, X).tanh_()  # (K, N)
+    h = _tanh_of_product(W1, X)
     d = torch.addcmul(one, h, h, value=-1)  # tanh' = 1 - h^2, eq. (eq-tanh-derivative)
     # Layer 1: dz/dx_j = W1[:, j], so the tangents are W1[:, j] * d[:, n].
     T = (W1[:, :, None] * d[:, None, :]).reshape(K, D * N) if batched else W1 * d
@@ -408,7 +446,7 @@ def jacobian_forward(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
     for W in hidden[1:]:
         h, _, T, _, _ = current
         h_next, d_next, T_next, T_scaled, d_scale = following
-        torch.mm(W, h, out=h_next).tanh_()
+        _tanh_of_product(W, h, out=h_next)
         torch.addcmul(one, h_next, h_next, value=-1, out=d_next)
         torch.mm(W, T, out=T_next)  # all N * D tangents in one product
         T_scaled.mul_(d_scale)
@@ -418,15 +456,16 @@ def jacobian_forward(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
 
 
 def jacobian_reverse_manual(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """Jacobian of :func:`mlp` by reverse mode written by hand, without autograd.
+    """Return the Jacobian of :func:`mlp` by reverse mode written by hand, without autograd.
 
-    The mirror image of :func:`jacobian_forward`, written the same way, so that the two
-    orders of the chain rule can be timed against each other (part e). A forward pass
-    stores each layer's tanh derivative ``d = 1 - h**2``. Then the ``P`` cotangents
-    ``df_p/dh`` (the rows of the Jacobian with respect to a layer's output, stored
-    transposed as the columns of ``G``, shape ``(K, P * N)``) start from ``WF`` and are
-    pulled back one layer at a time by ``G <- W.T @ (G * d)``: one matrix product over all
-    ``N * P`` cotangents per layer. The first layer gives ``J.T = W1.T @ (G * d1)``.
+    The mirror image of :func:`jacobian_forward`, written the same way (the same tanh),
+    so that the two orders of the chain rule can be timed against each other (part e).
+    A forward pass stores each layer's tanh derivative ``d = 1 - h**2``. Then the ``P``
+    cotangents ``df_p/dh`` (the rows of the Jacobian with respect to a layer's output,
+    stored transposed as the columns of ``G``, shape ``(K, P * N)``) start from ``WF``
+    and are pulled back one layer at a time by ``G <- W.T @ (G * d)``: one matrix product
+    over all ``N * P`` cotangents per layer. The first layer gives
+    ``J.T = W1.T @ (G * d1)``.
 
     Parameters
     ----------
@@ -442,18 +481,24 @@ def jacobian_reverse_manual(weights: Mapping[str, torch.Tensor], x: torch.Tensor
         ``(D, P * N)`` buffer).
     """
     hidden, WF = _layers(weights)
+    _check_input(x, hidden[0])
+    return _jacobian_reverse_manual(hidden, WF, x)
+
+
+def _jacobian_reverse_manual(
+    hidden: list[torch.Tensor], WF: torch.Tensor, x: torch.Tensor
+) -> torch.Tensor:
     W1 = hidden[0]
-    _check_input(x, W1)
-    one = _one(x)
+    one = _constant(x)
     batched = x.dim() == 2
     h = x.T if batched else x.unsqueeze(1)  # inputs as columns, (D, N)
     N = h.shape[1]
-    derivatives = []
-    for W in hidden:
-        h = torch.mm(W, h).tanh_()  # (K, N)
-        derivatives.append(torch.addcmul(one, h, h, value=-1))
     P, K = WF.shape
     D = W1.shape[1]
+    derivatives = []
+    for W in hidden:
+        h = _tanh_of_product(W, h)
+        derivatives.append(torch.addcmul(one, h, h, value=-1))
     # Through the output layer and the last tanh: columns of WF.T scaled by d_L.
     if batched:
         G = (WF.T[:, :, None] * derivatives[-1][:, None, :]).reshape(K, P * N)
@@ -469,13 +514,16 @@ def jacobian_reverse_manual(weights: Mapping[str, torch.Tensor], x: torch.Tensor
     return JT.view(D, P, N).permute(2, 1, 0) if batched else JT.T
 
 
-def multiply_counts(D: int = 2, K: int = 30, P: int = 10, L: int = 3) -> dict[str, float]:
-    """Multiplies for one input under the cost model of part (e).
+def multiply_counts(D: int = 2, K: int = 30, P: int = 10, L: int = 3) -> dict[str, int | float]:
+    """Return the multiplies for one input under the cost model of part (e).
 
     A product of an ``M1 x M2`` and an ``M2 x M3`` matrix costs ``M1 * M2 * M3``;
-    elementwise work (tanh and its derivative) is not counted. The Jacobian of the first
-    pre-activation is ``W1`` itself and the reverse pass starts from ``WF`` itself, so
-    neither mode pays for multiplying by an identity.
+    elementwise work (tanh and its derivative) is not counted. The ideal counts
+    (``"forward"``, ``"reverse"``) take the Jacobian of the first pre-activation to be
+    ``W1`` itself and start the reverse pass from ``WF`` itself, so neither mode pays for
+    multiplying by an identity. The implementations timed in part (d) do not all manage
+    that; their counts, which the tests check against torch's FLOP counter, are given
+    too.
 
     Parameters
     ----------
@@ -484,16 +532,35 @@ def multiply_counts(D: int = 2, K: int = 30, P: int = 10, L: int = 3) -> dict[st
 
     Returns
     -------
-    dict of str to int
-        ``"primal"``: evaluating ``f`` once, ``K D + (L-1) K^2 + P K``.
-        ``"forward"``: forward mode's extra work, ``D`` tangent columns pushed through
-        ``L-1`` hidden layers and the output layer, ``(L-1) K^2 D + P K D``.
-        ``"reverse"``: reverse mode's extra work, ``P`` cotangent rows pulled back through
-        ``L-1`` hidden layers and the first layer, ``(L-1) K^2 P + P K D``.
-        ``"forward_total"`` and ``"reverse_total"`` add the primal pass to each, and
-        ``"ratio"`` is ``reverse_total / forward_total`` (above 1: forward mode is cheaper).
+    dict of str to int or float
+        The ideal counts:
+
+        - ``"primal"``: evaluating ``f`` once, ``K D + (L-1) K^2 + P K``;
+        - ``"forward"``: forward mode's extra work, ``D`` tangent columns pushed through
+          ``L-1`` hidden layers and the output layer, ``(L-1) K^2 D + P K D``;
+        - ``"reverse"``: reverse mode's extra work, ``P`` cotangent rows pulled back
+          through ``L-1`` hidden layers and the first layer, ``(L-1) K^2 P + P K D``;
+        - ``"forward_total"`` and ``"reverse_total"`` add the primal pass to each, and
+          ``"ratio"`` is ``reverse_total / forward_total`` (above 1: forward mode is
+          cheaper).
+
+        The counts as implemented:
+
+        - ``"jacobian_forward"`` and ``"jacobian_reverse_manual"``: the totals less
+          ``P K``, since neither computes the value ``f(x)`` itself;
+        - ``"autograd_reverse"``: :func:`jacobian_reverse`, ``P`` separate backward
+          passes and ``torch.func.jacrev`` alike, ``reverse_total + P^2 K``: the seeds
+          ``e_p`` are multiplied into ``WF`` (``P K`` per output row) instead of
+          starting from ``WF``;
+        - ``"autograd_jacfwd"``: ``torch.func.jacfwd``, ``2 primal + forward + K D^2``:
+          it pushes the identity through ``W1`` and evaluates ``f`` twice;
+        - ``"autograd_forward_ad"``: ``D`` dual passes of
+          :mod:`torch.autograd.forward_ad`, ``2 D primal + forward + K D^2``: each pass
+          recomputes ``f``, multiplies its seed ``e_j`` into ``W1``, and multiplies
+          every layer's input by the zero tangent torch gives the weights (another
+          ``primal`` per pass).
     """
-    D, K, P, L = (_positive_int(n, v) for n, v in (("D", D), ("K", K), ("P", P), ("L", L)))
+    D, K, P, L = _sizes(D, K, P, L)
     primal = K * D + (L - 1) * K * K + P * K
     forward = (L - 1) * K * K * D + P * K * D
     reverse = (L - 1) * K * K * P + P * K * D
@@ -504,4 +571,9 @@ def multiply_counts(D: int = 2, K: int = 30, P: int = 10, L: int = 3) -> dict[st
         "forward_total": primal + forward,
         "reverse_total": primal + reverse,
         "ratio": (primal + reverse) / (primal + forward),
+        "jacobian_forward": primal + forward - P * K,
+        "jacobian_reverse_manual": primal + reverse - P * K,
+        "autograd_reverse": primal + reverse + P * P * K,
+        "autograd_jacfwd": 2 * primal + forward + K * D * D,
+        "autograd_forward_ad": 2 * D * primal + forward + K * D * D,
     }

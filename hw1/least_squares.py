@@ -13,10 +13,17 @@ over the nonzero eigenvalues, and the point the iteration converges to.
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import torch
+
+from hw1._validation import (
+    check_floating,
+    check_floating_dtype,
+    check_int,
+    check_nonnegative_int,
+    check_option,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = [
     "closed_form_discrepancy",
@@ -42,7 +49,7 @@ __all__ = [
 
 
 def loss(X: torch.Tensor, w: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """The least-squares loss ``1/2 ||X w - y||^2``.
+    """Return the least-squares loss ``1/2 ||X w - y||^2``.
 
     Parameters
     ----------
@@ -60,7 +67,7 @@ def loss(X: torch.Tensor, w: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def gradient(X: torch.Tensor, w: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Gradient of ``1/2 ||X w - y||^2`` with respect to ``w``: ``X^T (X w - y)``.
+    """Return the gradient ``X^T (X w - y)`` of ``1/2 ||X w - y||^2`` with respect to ``w``.
 
     Parameters
     ----------
@@ -84,7 +91,7 @@ def gradient(X: torch.Tensor, w: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def minimizer(X: torch.Tensor, y: torch.Tensor, *, rtol: float | None = None) -> torch.Tensor:
-    """The minimum-norm minimiser ``X^+ y`` of ``1/2 ||X w - y||^2``.
+    """Return the minimum-norm minimiser ``X^+ y`` of ``1/2 ||X w - y||^2``.
 
     When ``X^T X`` is invertible (``X`` has full column rank) this is the unique
     minimiser ``(X^T X)^{-1} X^T y``. Otherwise the minimisers form an affine set and this
@@ -105,6 +112,7 @@ def minimizer(X: torch.Tensor, y: torch.Tensor, *, rtol: float | None = None) ->
     Tensor, shape (D,)
     """
     _check_problem(X, y)
+    rtol = _check_rtol(rtol)
     U, S, Vh = torch.linalg.svd(X, full_matrices=False)
     keep = S > _cutoff(X, S, rtol)
     coeffs = (U[:, keep].T @ y) / S[keep]
@@ -112,7 +120,7 @@ def minimizer(X: torch.Tensor, y: torch.Tensor, *, rtol: float | None = None) ->
 
 
 def numerical_rank(X: torch.Tensor, *, rtol: float | None = None) -> int:
-    """Number of singular values of ``X`` above ``rtol * s_max``.
+    """Count the singular values of ``X`` above ``rtol * s_max``.
 
     Parameters
     ----------
@@ -125,6 +133,7 @@ def numerical_rank(X: torch.Tensor, *, rtol: float | None = None) -> int:
     int
     """
     _check_matrix(X)
+    rtol = _check_rtol(rtol)
     S = torch.linalg.svdvals(X)
     return int((S > _cutoff(X, S, rtol)).sum())
 
@@ -155,6 +164,8 @@ def gd_iterates(
 
     Raises
     ------
+    TypeError
+        If an argument has the wrong type, or ``y``, ``w0`` lack the dtype of ``X``.
     ValueError
         If the shapes do not fit, ``alpha <= 0`` or ``k < 0``.
     """
@@ -179,7 +190,7 @@ def closed_form_iterate(
     *,
     method: str = "eigh",
 ) -> torch.Tensor:
-    """The k-th gradient-descent iterate from its closed form, without stepping.
+    """Return the k-th gradient-descent iterate from its closed form, without stepping.
 
     The closed form, valid whether or not ``A = X^T X`` is invertible, is
 
@@ -195,7 +206,11 @@ def closed_form_iterate(
     with ``w+ =`` :func:`minimizer` ``(X, y)`` (any minimiser works) and forms the matrix
     power by repeated squaring (``torch.linalg.matrix_power``).
 
-    Both cost O(D^3 + log k) matrix work instead of k gradient steps.
+    Costs: forming ``A`` takes O(N D^2) for either method. ``"eigh"`` then adds O(D^3)
+    for the eigendecomposition, whatever ``k`` is (the powers ``(1 - alpha lambda)^k``
+    are D scalars). ``"power"`` adds the SVD behind :func:`minimizer`, O(N D min(N, D)),
+    and about ``2 log2(k)`` products of D x D matrices, O(D^3 log k). Stepping ``k``
+    times costs O(k N D).
 
     Parameters
     ----------
@@ -214,12 +229,15 @@ def closed_form_iterate(
 
     Raises
     ------
+    TypeError
+        If an argument has the wrong type, or ``y``, ``w0`` lack the dtype of ``X``.
     ValueError
         If the shapes do not fit, ``alpha <= 0``, ``k < 0`` or ``method`` is unknown.
     """
     _check_problem(X, y, w=w0, w_name="w0")
     alpha = _check_alpha(alpha)
     k = _check_steps(k)
+    check_option(method, "method", ("eigh", "power"))
     A = X.T @ X
     if method == "eigh":
         lam, Q = torch.linalg.eigh(A)
@@ -227,11 +245,9 @@ def closed_form_iterate(
         geometric = _geometric_sum(lam, alpha, k)
         coords = factor * (Q.T @ w0) + geometric * (Q.T @ (X.T @ y))
         return Q @ coords
-    if method == "power":
-        w_plus = minimizer(X, y)
-        M = torch.eye(A.shape[0], dtype=A.dtype) - alpha * A
-        return w_plus + torch.linalg.matrix_power(M, k) @ (w0 - w_plus)
-    raise ValueError(f"method must be 'eigh' or 'power', got {method!r}")
+    w_plus = minimizer(X, y)
+    M = torch.eye(A.shape[0], dtype=A.dtype) - alpha * A
+    return w_plus + torch.linalg.matrix_power(M, k) @ (w0 - w_plus)
 
 
 def closed_form_discrepancy(
@@ -243,7 +259,7 @@ def closed_form_discrepancy(
     *,
     method: str = "eigh",
 ) -> torch.Tensor:
-    """``||closed_form_iterate(k) - w_k||`` for ``k = 0..k_max``, ``w_k`` from :func:`gd_iterates`.
+    """Return ``||closed_form_iterate(k) - w_k||`` for ``k = 0..k_max``, ``w_k`` by stepping.
 
     Parameters
     ----------
@@ -267,7 +283,7 @@ def closed_form_discrepancy(
 
 
 def gd_limit(X: torch.Tensor, y: torch.Tensor, w0: torch.Tensor) -> torch.Tensor:
-    """The point gradient descent converges to from ``w0`` when ``0 < alpha < 2 / lambda_max``.
+    """Return the limit of gradient descent from ``w0`` when ``0 < alpha < 2 / lambda_max``.
 
     Every gradient lies in the row space of ``X``, so the part of ``w0`` in the null space
     of ``X`` never changes; the rest converges to the minimum-norm minimiser. The limit is
@@ -294,7 +310,7 @@ def gd_limit(X: torch.Tensor, y: torch.Tensor, w0: torch.Tensor) -> torch.Tensor
 
 
 def gram_eigenvalues(X: torch.Tensor) -> torch.Tensor:
-    """Eigenvalues of ``X^T X``, largest first, from the singular values of ``X``.
+    """Return the eigenvalues of ``X^T X``, largest first, from the singular values of ``X``.
 
     Parameters
     ----------
@@ -313,7 +329,7 @@ def gram_eigenvalues(X: torch.Tensor) -> torch.Tensor:
 
 
 def step_size_bound(X: torch.Tensor) -> float:
-    """``2 / lambda_max(X^T X)``, the largest step size for which gradient descent converges.
+    """Return ``2 / lambda_max(X^T X)``: gradient descent converges for steps below it.
 
     For ``0 < alpha < 2 / lambda_max`` the iteration converges from every start; at or
     above the bound the component along the top eigenvector does not shrink.
@@ -334,7 +350,7 @@ def step_size_bound(X: torch.Tensor) -> float:
 
 
 def optimal_step_size(X: torch.Tensor) -> float:
-    """The step ``2 / (lambda_min+ + lambda_max)`` that makes :func:`contraction_factor` smallest.
+    """Return the step ``2 / (lambda_min+ + lambda_max)`` that minimises :func:`contraction_factor`.
 
     ``lambda_min+`` is the smallest nonzero eigenvalue of ``X^T X``; the factor is then
     ``(kappa - 1) / (kappa + 1)`` with ``kappa = lambda_max / lambda_min+``.
@@ -352,7 +368,7 @@ def optimal_step_size(X: torch.Tensor) -> float:
 
 
 def contraction_factor(X: torch.Tensor, alpha: float) -> float:
-    """``rho = max |1 - alpha lambda_i|`` over the nonzero eigenvalues of ``X^T X``.
+    """Return ``rho = max |1 - alpha lambda_i|`` over the nonzero eigenvalues of ``X^T X``.
 
     ``||w_k - w_inf|| <= rho^k ||w0 - w_inf||`` with ``w_inf =`` :func:`gd_limit`, and the
     bound is attained along the eigenvector that achieves the maximum. Gradient descent
@@ -376,7 +392,7 @@ def contraction_factor(X: torch.Tensor, alpha: float) -> float:
 def predicted_error_bound(
     X: torch.Tensor, y: torch.Tensor, w0: torch.Tensor, alpha: float, k: int
 ) -> torch.Tensor:
-    """``rho^t ||w0 - w_inf||`` for ``t = 0..k``: the error the eigenvalues predict.
+    """Return ``rho^t ||w0 - w_inf||`` for ``t = 0..k``: the error the eigenvalues predict.
 
     Parameters
     ----------
@@ -398,7 +414,7 @@ def predicted_error_bound(
 
 
 def error_norms(iterates: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Euclidean distance of each iterate to ``target``.
+    """Return the Euclidean distance of each iterate to ``target``.
 
     Parameters
     ----------
@@ -409,16 +425,14 @@ def error_norms(iterates: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     -------
     Tensor, shape (K,)
     """
-    if iterates.ndim != 2 or target.shape != iterates.shape[1:]:
-        raise ValueError(
-            f"iterates must have shape (K, D) and target shape (D,), got "
-            f"{tuple(iterates.shape)} and {tuple(target.shape)}"
-        )
+    check_floating(iterates, "iterates", ndim=2, what="(K, D)")
+    d = iterates.shape[1]
+    check_floating(target, "target", shape=(d,), dtype=iterates.dtype, what=f"({d},)")
     return torch.linalg.vector_norm(iterates - target, dim=1)
 
 
 def observed_rate(errors: torch.Tensor, start: int, stop: int) -> float:
-    """Average factor per step, ``(errors[stop] / errors[start]) ** (1 / (stop - start))``.
+    """Return the mean factor per step, ``(errors[stop] / errors[start]) ** (1 / (stop - start))``.
 
     Parameters
     ----------
@@ -431,9 +445,10 @@ def observed_rate(errors: torch.Tensor, start: int, stop: int) -> float:
     -------
     float
     """
-    if errors.ndim != 1:
-        raise ValueError(f"errors must have shape (K,), got {tuple(errors.shape)}")
-    if not 0 <= start < stop < len(errors):
+    check_floating(errors, "errors", ndim=1, what="(K,)")
+    start = check_nonnegative_int(start, "start")
+    stop = check_int(stop, "stop")
+    if not start < stop < len(errors):
         raise ValueError(f"need 0 <= start < stop < {len(errors)}, got start={start}, stop={stop}")
     return float((errors[stop] / errors[start]) ** (1.0 / (stop - start)))
 
@@ -449,7 +464,7 @@ def make_problem(
     seed: int = 0,
     dtype: torch.dtype = torch.float64,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """A random least-squares problem whose ``X`` has the given singular values.
+    """Draw a random least-squares problem whose ``X`` has the given singular values.
 
     ``X = U diag(s) V^T`` with random orthonormal ``U`` (N x r) and ``V`` (D x r), where
     ``r = len(singular_values)``; zeros among ``s`` make ``X`` rank-deficient. ``y`` is
@@ -459,8 +474,8 @@ def make_problem(
     ----------
     n_samples : int
         N.
-    singular_values : sequence of float
-        Nonnegative; at most ``min(N, D)`` of them.
+    singular_values : list or tuple of float
+        Nonnegative; at least one and at most ``min(N, D)`` of them.
     n_features : int, optional
         D; defaults to ``len(singular_values)``.
     seed : int
@@ -471,12 +486,28 @@ def make_problem(
     -------
     X : Tensor, shape (N, D)
     y : Tensor, shape (N,)
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a size is below 1, a singular value is negative, or there are more than
+        ``min(N, D)`` of them.
     """
-    s = torch.as_tensor(singular_values, dtype=dtype)
+    n_samples = check_positive_int(n_samples, "n_samples")
+    seed = check_int(seed, "seed")
+    dtype = check_floating_dtype(dtype, "dtype")
+    if not isinstance(singular_values, list | tuple):
+        raise TypeError(
+            f"singular_values must be a list or tuple, got {type(singular_values).__name__}"
+        )
+    if not singular_values:
+        raise ValueError("singular_values must hold at least one value")
+    values = [check_real(v, f"singular_values[{i}]", low=0) for i, v in enumerate(singular_values)]
+    s = torch.tensor(values, dtype=dtype)
     r = len(s)
-    d = r if n_features is None else n_features
-    if s.ndim != 1 or r == 0 or bool((s < 0).any()):
-        raise ValueError("singular_values must be a non-empty sequence of numbers >= 0")
+    d = r if n_features is None else check_positive_int(n_features, "n_features")
     if r > min(n_samples, d):
         raise ValueError(
             f"singular_values has {r} entries, more than min(n_samples, n_features) = "
@@ -499,7 +530,7 @@ def _power(base: torch.Tensor, k: int) -> torch.Tensor:
 
 
 def _geometric_sum(lam: torch.Tensor, alpha: float, k: int) -> torch.Tensor:
-    """``alpha * sum_{j<k} (1 - alpha lam)^j`` for each entry of ``lam``."""
+    """Return ``alpha * sum_{j<k} (1 - alpha lam)^j`` for each entry of ``lam``."""
     a_lam = alpha * lam
     safe = torch.where(a_lam == 0, torch.ones_like(a_lam), a_lam)
     # 1 - r^k with r = 1 - alpha lam; for 0 < r the expm1/log1p form keeps full accuracy
@@ -527,46 +558,25 @@ def _cutoff(X: torch.Tensor, S: torch.Tensor, rtol: float | None) -> float:
 
 
 def _check_alpha(alpha: object) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise TypeError(f"alpha must be a real number, got {type(alpha).__name__}")
-    alpha = float(alpha)
-    if not math.isfinite(alpha) or alpha <= 0:
-        raise ValueError(f"alpha must be a finite number > 0, got {alpha}")
-    return alpha
+    return check_real(alpha, "alpha", low=0, low_open=True)
 
 
 def _check_steps(k: object) -> int:
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise TypeError(f"k must be an int, got {type(k).__name__}")
-    if k < 0:
-        raise ValueError(f"k must be >= 0, got {k}")
-    return int(k)
+    return check_nonnegative_int(k, "k")
+
+
+def _check_rtol(rtol: object) -> float | None:
+    return None if rtol is None else check_real(rtol, "rtol", low=0)
 
 
 def _check_matrix(X: object) -> None:
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(f"X must be a torch.Tensor, got {type(X).__name__}")
-    if not X.is_floating_point():
-        raise TypeError(f"X must be a floating-point tensor, got dtype {X.dtype}")
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (N, D), got {tuple(X.shape)}")
+    check_floating(X, "X", ndim=2, what="(N, D)")
 
 
 def _check_problem(X: object, y: object, *, w: object = None, w_name: str = "w") -> None:
+    """Check ``X`` (N, D) and, in its dtype, ``y`` (N,) and optionally ``w`` (D,)."""
     _check_matrix(X)
     n, d = X.shape
-    _check_vector(y, "y", (n,), X)
+    check_floating(y, "y", shape=(n,), dtype=X.dtype, what=f"({n},) to match X")
     if w is not None:
-        _check_vector(w, w_name, (d,), X)
-
-
-def _check_vector(value: object, name: str, shape: tuple[int], X: torch.Tensor) -> None:
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    if tuple(value.shape) != shape:
-        raise ValueError(
-            f"{name} must have shape {shape} to match X of shape {tuple(X.shape)}, "
-            f"got {tuple(value.shape)}"
-        )
-    if value.dtype != X.dtype:
-        raise TypeError(f"{name} must have the dtype of X ({X.dtype}), got {value.dtype}")
+        check_floating(w, w_name, shape=(d,), dtype=X.dtype, what=f"({d},) to match X")

@@ -1,15 +1,21 @@
-r"""The one-hidden-layer tanh network with the log-cosh loss (Question 1).
+r"""The one-hidden-layer network with the log-cosh loss (Question 1).
 
 The model maps an input :math:`\mathbf{x} \in \mathbb{R}^D` to
 
 .. math::
 
-    \hat y = \mathbf{w}_2^\top \tanh(\mathbf{W}_1 \mathbf{x} + \mathbf{b}_1) + b_2,
+    \hat y = \mathbf{w}_2^\top \rho(\mathbf{W}_1 \mathbf{x} + \mathbf{b}_1) + b_2,
 
-and the cost of a batch is the mean of :math:`\log\cosh(\hat y_i - y_i)`. Parameters
-are a plain dict of tensors (no ``nn.Module``); a batch ``X`` holds one sample per row,
-shape ``(N, D)``. The derivation of :func:`manual_gradients` is on the page
-:ref:`q1-derivation`.
+with :math:`\rho = \tanh` here, as part (b) sets it, and the cost of a batch is the
+mean of :math:`\log\cosh(\hat y_i - y_i)`. Parameters are a plain dict of tensors
+(no ``nn.Module``); a batch ``X`` holds one sample per row, shape ``(N, D)``.
+
+The derivation that :func:`manual_gradients` implements is on the page
+:ref:`q1-derivation`; the examples
+:ref:`sphx_glr_auto_examples_plot_q1b_autograd_check.py`,
+:ref:`sphx_glr_auto_examples_plot_q1c_finite_differences.py` and
+:ref:`sphx_glr_auto_examples_plot_q1d_boston.py` check and use it. The Boston split
+and scaling come from :mod:`hw1.data`.
 """
 
 from __future__ import annotations
@@ -20,13 +26,24 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import torch
 
+from hw1._validation import (
+    check_floating,
+    check_floating_dtype,
+    check_int,
+    check_keys,
+    check_option,
+    check_positive_int,
+    check_real,
+    check_tensor,
+)
+from hw1.data import boston_split
 from hw1.finite_diff import numerical_gradient
 
 __all__ = [
     "GRADIENT_KEYS",
     "PARAM_KEYS",
     "autograd_gradients",
-    "boston_split",
+    "boston_over_splits",
     "cost",
     "finite_difference_gradients",
     "init_params",
@@ -37,8 +54,6 @@ __all__ = [
     "predict",
     "random_data",
     "random_problem",
-    "split_indices",
-    "standardize",
     "train_boston",
 ]
 
@@ -55,44 +70,17 @@ _OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 # -- validation ---------------------------------------------------------------------------
 
 
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be a positive int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-    return value
-
-
 def _check_params(params: Mapping[str, torch.Tensor]) -> int:
     """Check keys, types and shapes of a parameter dict; return the input size D."""
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a dict of tensors, got {type(params).__name__}")
-    missing = [key for key in PARAM_KEYS if key not in params]
-    if missing:
-        raise ValueError(f"params lacks key(s) {missing}; expected keys {list(PARAM_KEYS)}")
+    check_keys(params, "params", PARAM_KEYS)
     for key in PARAM_KEYS:
-        if not isinstance(params[key], torch.Tensor):
-            raise TypeError(f"params[{key!r}] must be a tensor, got {type(params[key]).__name__}")
-    W1, b1, w2, b2 = (params[key] for key in PARAM_KEYS)
-    if W1.ndim != 2:
-        raise ValueError(
-            f"params['W1'] must have shape (n_hidden, n_features), got {tuple(W1.shape)}"
-        )
+        check_tensor(params[key], f"params[{key!r}]")
+    W1 = check_floating(params["W1"], "params['W1']", ndim=2, what="(n_hidden, n_features)")
     n_hidden = W1.shape[0]
-    for key, tensor in (("b1", b1), ("w2", w2)):
-        if tensor.shape != (n_hidden,):
-            raise ValueError(
-                f"params[{key!r}] must have shape ({n_hidden},) to match W1, "
-                f"got {tuple(tensor.shape)}"
-            )
-    if b2.ndim != 0:
-        raise ValueError(f"params['b2'] must be a 0-d tensor, got shape {tuple(b2.shape)}")
-    dtypes = {params[key].dtype for key in PARAM_KEYS}
-    if len(dtypes) != 1 or not W1.is_floating_point():
-        raise TypeError(
-            f"params must share one floating dtype, got "
-            f"{ {key: str(params[key].dtype) for key in PARAM_KEYS} }"
-        )
+    for key in ("b1", "w2", "b2"):
+        shape = () if key == "b2" else (n_hidden,)
+        what = "() (a 0-d tensor)" if key == "b2" else f"({n_hidden},) to match W1"
+        check_floating(params[key], f"params[{key!r}]", shape=shape, dtype=W1.dtype, what=what)
     return W1.shape[1]
 
 
@@ -100,26 +88,15 @@ def _check_batch(
     params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor | None = None
 ) -> None:
     n_features = _check_params(params)
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(f"X must be a tensor, got {type(X).__name__}")
-    if X.ndim != 2 or X.shape[1] != n_features:
-        raise ValueError(
-            f"X must have shape (N, {n_features}) to match params['W1'], got {tuple(X.shape)}"
-        )
+    dtype = params["W1"].dtype
+    check_floating(
+        X, "X", shape=(None, n_features), dtype=dtype, what=f"(N, {n_features}) to match W1"
+    )
     if X.shape[0] == 0:
         raise ValueError("X must hold at least one sample, got N = 0")
-    if X.dtype != params["W1"].dtype:
-        raise TypeError(f"X has dtype {X.dtype} but params have dtype {params['W1'].dtype}")
-    if y is None:
-        return
-    if not isinstance(y, torch.Tensor):
-        raise TypeError(f"y must be a tensor, got {type(y).__name__}")
-    if y.shape != (X.shape[0],):
-        raise ValueError(
-            f"y must have shape ({X.shape[0]},), one target per row of X, got {tuple(y.shape)}"
-        )
-    if y.dtype != X.dtype:
-        raise TypeError(f"y has dtype {y.dtype} but X has dtype {X.dtype}")
+    if y is not None:
+        what = f"({X.shape[0]},), one target per row of X"
+        check_floating(y, "y", shape=(X.shape[0],), dtype=dtype, what=what)
 
 
 def _predict(params: Mapping[str, torch.Tensor], X: torch.Tensor) -> torch.Tensor:
@@ -129,6 +106,11 @@ def _predict(params: Mapping[str, torch.Tensor], X: torch.Tensor) -> torch.Tenso
 
 def _cost(params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return log_cosh(_predict(params, X) - y).mean()
+
+
+def _check_generator(generator: object) -> None:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
 
 
 # -- the model ------------------------------------------------------------------------------
@@ -141,7 +123,7 @@ def init_params(
     generator: torch.Generator | None = None,
     dtype: torch.dtype = torch.float64,
 ) -> dict[str, torch.Tensor]:
-    r"""Random parameters for the network, drawn like ``torch.nn.Linear``'s defaults.
+    r"""Draw random parameters for the network, as ``torch.nn.Linear``'s defaults do.
 
     Each layer's weights and bias are uniform on :math:`[-1/\sqrt{m}, 1/\sqrt{m}]`,
     where :math:`m` is that layer's number of inputs.
@@ -162,13 +144,19 @@ def init_params(
     dict of Tensor
         ``"W1"`` shape (H, D), ``"b1"`` shape (H,), ``"w2"`` shape (H,) and ``"b2"``
         shape () (a 0-d tensor).
+
+    Raises
+    ------
+    TypeError
+        If a size is not an int, ``dtype`` not a ``torch.dtype`` or ``generator`` not
+        a ``torch.Generator``.
+    ValueError
+        If a size is below 1 or ``dtype`` is not floating.
     """
-    n_features = _positive_int(n_features, "n_features")
-    n_hidden = _positive_int(n_hidden, "n_hidden")
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
+    n_features = check_positive_int(n_features, "n_features")
+    n_hidden = check_positive_int(n_hidden, "n_hidden")
+    dtype = check_floating_dtype(dtype, "dtype")
+    _check_generator(generator)
 
     def uniform(shape: tuple[int, ...], fan_in: int) -> torch.Tensor:
         bound = 1.0 / math.sqrt(fan_in)
@@ -183,7 +171,11 @@ def init_params(
 
 
 def predict(params: Mapping[str, torch.Tensor], X: torch.Tensor) -> torch.Tensor:
-    r"""Network output for a batch: :math:`\tanh(X W_1^\top + \mathbf{b}_1)\,\mathbf{w}_2 + b_2`.
+    r"""Return the network's predictions for a batch.
+
+    The batch forward pass of :ref:`q1-derivation` with :math:`\rho = \tanh`,
+    :math:`\hat{\mathbf{y}} = \tanh(X W_1^\top + \mathbf{1}\mathbf{b}_1^\top)\,
+    \mathbf{w}_2 + b_2 \mathbf{1}`.
 
     Parameters
     ----------
@@ -196,13 +188,20 @@ def predict(params: Mapping[str, torch.Tensor], X: torch.Tensor) -> torch.Tensor
     -------
     Tensor, shape (N,)
         One prediction per row of ``X``.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` or ``X`` has the wrong type or dtype.
+    ValueError
+        If a key is missing or a shape is wrong.
     """
     _check_batch(params, X)
     return _predict(params, X)
 
 
 def log_cosh(r: torch.Tensor) -> torch.Tensor:
-    r"""Entry-wise :math:`\log\cosh r`, accurate and finite for every finite ``r``.
+    r"""Compute :math:`\log\cosh r` entry-wise, accurate and finite for every finite ``r``.
 
     ``torch.log(torch.cosh(r))`` overflows to ``inf`` once :math:`\cosh r` exceeds
     the largest float (:math:`|r| > 89` in float32, :math:`|r| > 710` in float64), and
@@ -228,12 +227,13 @@ def log_cosh(r: torch.Tensor) -> torch.Tensor:
     Returns
     -------
     Tensor, same shape and dtype as ``r``
+
+    Raises
+    ------
+    TypeError
+        If ``r`` is not a floating-point tensor.
     """
-    if not isinstance(r, torch.Tensor) or not r.is_floating_point():
-        raise TypeError(
-            f"r must be a floating-point tensor, got "
-            f"{r.dtype if isinstance(r, torch.Tensor) else type(r).__name__}"
-        )
+    check_floating(r, "r")
     magnitude = r.abs()
     small = magnitude < 1
     half = r * small / 2  # r/2 where |r| < 1, else 0: that branch never sees large r
@@ -243,7 +243,7 @@ def log_cosh(r: torch.Tensor) -> torch.Tensor:
 
 
 def cost(params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    r"""The cost :math:`J = \frac1N \sum_i \log\cosh(\hat y_i - y_i)`.
+    r"""Return the cost :math:`J = \frac1N \sum_i \log\cosh(\hat y_i - y_i)`.
 
     Parameters
     ----------
@@ -258,6 +258,13 @@ def cost(params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor) -
     -------
     Tensor, shape ()
         A 0-d tensor, differentiable by autograd.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type or the dtypes differ.
+    ValueError
+        If a key is missing or a shape is wrong.
     """
     _check_batch(params, X, y)
     return _cost(params, X, y)
@@ -269,9 +276,12 @@ def cost(params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor) -
 def manual_gradients(
     params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor
 ) -> dict[str, torch.Tensor]:
-    r"""Gradients of :func:`cost` from the closed forms of the derivation, without autograd.
+    r"""Compute the gradients of :func:`cost` from the closed forms, without autograd.
 
-    With :math:`A = \tanh(X W_1^\top + \mathbf{1}\mathbf{b}_1^\top)`, residuals
+    The closed forms are derived on :ref:`q1-derivation` for a general activation
+    :math:`\rho` and then specialised to :math:`\rho = \tanh`, whose derivative is
+    :math:`1 - \rho^2`. With :math:`A = \tanh(X W_1^\top + \mathbf{1}\mathbf{b}_1^\top)`,
+    residuals
     :math:`\mathbf{r} = A\mathbf{w}_2 + b_2 - \mathbf{y}`,
     :math:`\mathbf{g} = \tanh(\mathbf{r}) / N` and
     :math:`\Delta = (\mathbf{g}\mathbf{w}_2^\top) \odot (1 - A \odot A)`:
@@ -297,6 +307,18 @@ def manual_gradients(
         ``"W1"`` (H, D), ``"b1"`` (H,), ``"w2"`` (H,), ``"b2"`` () and ``"X"`` (N, D),
         whose row *i* is :math:`\partial J / \partial \mathbf{x}^i` (it carries the
         factor :math:`1/N`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`cost`.
+
+    See Also
+    --------
+    autograd_gradients : the same gradients from ``torch.autograd`` (checked against
+        these in :ref:`sphx_glr_auto_examples_plot_q1b_autograd_check.py`).
+    finite_difference_gradients : the same by central differences (checked in
+        :ref:`sphx_glr_auto_examples_plot_q1c_finite_differences.py`).
     """
     _check_batch(params, X, y)
     with torch.no_grad():
@@ -318,7 +340,7 @@ def manual_gradients(
 def autograd_gradients(
     params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor
 ) -> dict[str, torch.Tensor]:
-    """Gradients of :func:`cost` computed by ``torch.autograd``.
+    """Compute the gradients of :func:`cost` with ``torch.autograd``.
 
     Parameters
     ----------
@@ -331,6 +353,11 @@ def autograd_gradients(
     -------
     dict of Tensor
         Same keys and shapes as :func:`manual_gradients`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`cost`.
     """
     _check_batch(params, X, y)
     leaves = {key: params[key].detach().clone().requires_grad_(True) for key in PARAM_KEYS}
@@ -343,7 +370,7 @@ def autograd_gradients(
 def partial_cost(
     params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor, key: str
 ) -> Callable[[torch.Tensor], torch.Tensor]:
-    """The cost as a function of one of its tensors, the others held fixed.
+    """Return the cost as a function of one of its tensors, the others held fixed.
 
     Parameters
     ----------
@@ -358,10 +385,14 @@ def partial_cost(
     callable
         ``f(t)`` returns :func:`cost` with ``t`` in place of that tensor; ``t`` must
         have the shape of the tensor it replaces.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`cost`; ``ValueError`` also for an unknown ``key``.
     """
     _check_batch(params, X, y)
-    if key not in GRADIENT_KEYS:
-        raise ValueError(f"key must be one of {list(GRADIENT_KEYS)}, got {key!r}")
+    check_option(key, "key", GRADIENT_KEYS)
     fixed = {k: params[k] for k in PARAM_KEYS}
 
     shape = (fixed | {"X": X})[key].shape
@@ -384,7 +415,7 @@ def finite_difference_gradients(
     *,
     eps: float = 1e-6,
 ) -> dict[str, torch.Tensor]:
-    """Gradients of :func:`cost` by central differences, one entry at a time.
+    """Estimate the gradients of :func:`cost` by central differences, one entry at a time.
 
     Each tensor is differentiated with :func:`hw1.finite_diff.numerical_gradient`.
 
@@ -401,8 +432,14 @@ def finite_difference_gradients(
     dict of Tensor
         Same keys and shapes as :func:`manual_gradients`. Costs
         ``2 * (H*D + 2*H + 1 + N*D)`` evaluations of the cost.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`cost`, or for a step ``eps`` that is not a positive real.
     """
     _check_batch(params, X, y)
+    eps = check_real(eps, "eps", low=0, low_open=True)
     tensors = {**{k: params[k] for k in PARAM_KEYS}, "X": X}
     return {
         key: numerical_gradient(partial_cost(params, X, y, key), tensors[key], eps=eps)
@@ -418,7 +455,7 @@ def random_data(
     generator: torch.Generator | None = None,
     dtype: torch.dtype = torch.float64,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Random inputs and targets for checking gradients.
+    """Draw random inputs and targets for checking gradients.
 
     Parameters
     ----------
@@ -427,21 +464,33 @@ def random_data(
     distribution : {"uniform", "gaussian"}
         Every component is drawn from U(-1, 1) or from N(0, 1).
     generator : torch.Generator, optional
+        Source of randomness, for reproducible draws.
     dtype : torch.dtype
+        A floating dtype.
 
     Returns
     -------
     X : Tensor, shape (N, D)
     y : Tensor, shape (N,)
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a size is below 1, ``distribution`` is unknown or ``dtype`` not floating.
     """
-    n_samples = _positive_int(n_samples, "n_samples")
-    n_features = _positive_int(n_features, "n_features")
-    if distribution == "uniform":
-        draw = lambda *shape: 2 * torch.rand(shape, generator=generator, dtype=dtype) - 1  # noqa: E731
-    elif distribution == "gaussian":
-        draw = lambda *shape: torch.randn(shape, generator=generator, dtype=dtype)  # noqa: E731
-    else:
-        raise ValueError(f"distribution must be 'uniform' or 'gaussian', got {distribution!r}")
+    n_samples = check_positive_int(n_samples, "n_samples")
+    n_features = check_positive_int(n_features, "n_features")
+    check_option(distribution, "distribution", ("uniform", "gaussian"))
+    dtype = check_floating_dtype(dtype, "dtype")
+    _check_generator(generator)
+
+    def draw(*shape: int) -> torch.Tensor:
+        if distribution == "uniform":
+            return 2 * torch.rand(shape, generator=generator, dtype=dtype) - 1
+        return torch.randn(shape, generator=generator, dtype=dtype)
+
     return draw(n_samples, n_features), draw(n_samples)
 
 
@@ -455,7 +504,7 @@ def random_problem(
     target_scale: float = 3.0,
     dtype: torch.dtype = torch.float64,
 ) -> tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor]:
-    """Random parameters, inputs and targets for checking gradients.
+    """Draw random parameters, inputs and targets for checking gradients.
 
     Everything is drawn in float64 from one seeded generator and then rounded to
     ``dtype``, so the same seed gives the same problem in every precision.
@@ -480,9 +529,17 @@ def random_problem(
         As :func:`init_params` returns.
     X : Tensor, shape (N, D)
     y : Tensor, shape (N,)
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a size is below 1, ``distribution`` is unknown or ``dtype`` not floating.
     """
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
+    dtype = check_floating_dtype(dtype, "dtype")
+    seed = check_int(seed, "seed")
+    target_scale = check_real(target_scale, "target_scale")
     generator = torch.Generator().manual_seed(seed)
     params = init_params(n_features, n_hidden, generator=generator)
     X, y = random_data(n_samples, n_features, distribution=distribution, generator=generator)
@@ -493,110 +550,23 @@ def random_problem(
 # -- Boston (part d) --------------------------------------------------------------------------
 
 
-def split_indices(
-    n: int, test_fraction: float = 0.2, *, seed: int = 0
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """A fixed-seed random split of ``range(n)`` into train and test indices.
-
-    Parameters
-    ----------
-    n : int
-        Number of samples.
-    test_fraction : float
-        Share of samples in the test set, in (0, 1); rounded to the nearest count,
-        at least one sample on each side.
-    seed : int
-        Seed of the permutation.
-
-    Returns
-    -------
-    train, test : Tensor of int64
-        Disjoint index sets covering ``range(n)``, each sorted.
-    """
-    n = _positive_int(n, "n")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
-    if n < 2:
-        raise ValueError(f"n must be at least 2 to split, got {n}")
-    n_test = min(max(round(n * test_fraction), 1), n - 1)
-    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    return order[n_test:].sort().values, order[:n_test].sort().values
-
-
-def standardize(train: torch.Tensor, *others: torch.Tensor) -> tuple[torch.Tensor, ...]:
-    """Centre and scale columns by the mean and standard deviation of ``train`` only.
-
-    Parameters
-    ----------
-    train : Tensor, shape (N, F)
-        The training table; its column statistics are the only ones used.
-    *others : Tensor, shape (M, F)
-        Further tables (e.g. the test set), scaled with the training statistics.
-
-    Returns
-    -------
-    tuple of Tensor
-        ``train`` and each of ``others``, standardized, in the order given. A constant
-        training column is only centred.
-    """
-    if not isinstance(train, torch.Tensor) or train.ndim != 2:
-        raise ValueError("train must be a 2-D tensor (N, F)")
-    for index, other in enumerate(others):
-        if not isinstance(other, torch.Tensor) or other.ndim != 2:
-            raise ValueError(f"others[{index}] must be a 2-D tensor (M, {train.shape[1]})")
-        if other.shape[1] != train.shape[1]:
-            raise ValueError(
-                f"others[{index}] must have {train.shape[1]} columns like train, "
-                f"got {other.shape[1]}"
-            )
-    mean = train.mean(dim=0)
-    std = train.std(dim=0, correction=0)
-    std = torch.where(std > 0, std, torch.ones_like(std))
-    return tuple((table - mean) / std for table in (train, *others))
-
-
-def boston_split(
-    *, seed: int = 0, test_fraction: float = 0.2, dtype: torch.dtype = torch.float64
-) -> dict[str, torch.Tensor]:
-    """The Boston data, split at random with a fixed seed, features standardized.
-
-    Parameters
-    ----------
-    seed : int
-        Seed of the split (:func:`split_indices`).
-    test_fraction : float
-        Share of the 506 tracts held out for testing.
-    dtype : torch.dtype
-
-    Returns
-    -------
-    dict of Tensor
-        ``"X_train"`` (n_train, 13) and ``"X_test"`` (n_test, 13), standardized with
-        the training mean and standard deviation; ``"y_train"`` (n_train,) and
-        ``"y_test"`` (n_test,), the house values in $1000s, unscaled.
-    """
-    from hw1.data import load_boston
-
-    boston = load_boston()
-    X = torch.as_tensor(boston.data, dtype=dtype)
-    y = torch.as_tensor(boston.target, dtype=dtype)
-    train, test = split_indices(len(y), test_fraction, seed=seed)
-    X_train, X_test = standardize(X[train], X[test])
-    return {"X_train": X_train, "X_test": X_test, "y_train": y[train], "y_test": y[test]}
-
-
 def linear_regression_baseline(*, seed: int = 0, test_fraction: float = 0.2) -> dict[str, float]:
-    """Train and test MSE of scikit-learn's ``LinearRegression`` on :func:`boston_split`.
+    """Fit scikit-learn's ``LinearRegression`` to a Boston split; return its MSEs.
 
     Parameters
     ----------
     seed, test_fraction
-        As in :func:`boston_split`, so the split matches :func:`train_boston`'s.
+        As in :func:`hw1.data.boston_split`, so the split matches :func:`train_boston`'s.
 
     Returns
     -------
     dict
         ``"train_mse"`` and ``"test_mse"``, in $1000².
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`hw1.data.boston_split`.
     """
     from sklearn.linear_model import LinearRegression
 
@@ -623,12 +593,13 @@ def train_boston(
 ) -> list[dict[str, float]]:
     r"""Train the network on the Boston data with the log-cosh cost; record MSE per epoch.
 
-    The split and the feature scaling come from :func:`boston_split`. The targets are
-    standardized with the training mean :math:`\mu` and standard deviation
+    The split and the feature scaling come from :func:`hw1.data.boston_split`. The
+    targets are standardized with the training mean :math:`\mu` and standard deviation
     :math:`\sigma` too, so the network learns :math:`(y - \mu)/\sigma`; its
     predictions are mapped back, :math:`\sigma \hat y + \mu`, before the MSE is taken.
     Each epoch visits the training set once in a fresh random order, in mini-batches,
-    and takes one optimiser step on :func:`cost` per batch.
+    and takes one optimiser step on :func:`cost` per batch. Used in
+    :ref:`sphx_glr_auto_examples_plot_q1d_boston.py`.
 
     Parameters
     ----------
@@ -654,14 +625,20 @@ def train_boston(
         One record per epoch, after that epoch's last step: ``epoch`` (1, 2, ...),
         ``train_cost`` (the mean log cosh on the standardized targets), ``train_mse``
         and ``test_mse`` (in $1000², the target's original units squared).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a count is below 1, ``optimizer`` is unknown or ``lr`` is not positive.
     """
-    epochs = _positive_int(epochs, "epochs")
-    n_hidden = _positive_int(n_hidden, "n_hidden")
-    batch_size = _positive_int(batch_size, "batch_size")
-    if optimizer not in _OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {sorted(_OPTIMIZERS)}, got {optimizer!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    epochs = check_positive_int(epochs, "epochs")
+    n_hidden = check_positive_int(n_hidden, "n_hidden")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    check_option(optimizer, "optimizer", _OPTIMIZERS)
+    lr = check_real(lr, "lr", low=0, low_open=True)
+    seed = check_int(seed, "seed")
 
     data = boston_split(seed=seed, test_fraction=test_fraction)
     X_train, X_test, y_train, y_test = (
@@ -678,7 +655,7 @@ def train_boston(
 
     def mse(X: torch.Tensor, y: torch.Tensor) -> float:
         with torch.no_grad():
-            return float(((sigma * predict(params, X) + mu - y) ** 2).mean())
+            return float(((sigma * _predict(params, X) + mu - y) ** 2).mean())
 
     history = []
     for epoch in range(1, epochs + 1):
@@ -686,10 +663,11 @@ def train_boston(
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
             opt.zero_grad()
-            cost(params, X_train[batch], z_train[batch]).backward()
+            # The tensors were built above, so the checks of cost() are skipped here.
+            _cost(params, X_train[batch], z_train[batch]).backward()
             opt.step()
         with torch.no_grad():
-            train_cost = float(cost(params, X_train, z_train))
+            train_cost = float(_cost(params, X_train, z_train))
         history.append(
             {
                 "epoch": epoch,
@@ -699,3 +677,56 @@ def train_boston(
             }
         )
     return history
+
+
+def boston_over_splits(n_splits: int = 10, *, epochs: int = 15, seed: int = 0) -> list[dict]:
+    """Train the network and fit a linear model on several random Boston splits.
+
+    Split ``k`` uses the seed ``seed + k`` for everything :func:`train_boston` draws
+    (the split, the initial weights, the batch order), and
+    :func:`linear_regression_baseline` is fitted to the same split with the same
+    standardisation, so the two models' errors are paired. Used in
+    :ref:`sphx_glr_auto_examples_plot_q1d_boston.py`.
+
+    Parameters
+    ----------
+    n_splits : int
+        Number of random 80/20 splits, at least 1.
+    epochs : int
+        Epochs of training on each split.
+    seed : int
+        Seed of the first split; the same ``seed`` gives the same results.
+
+    Returns
+    -------
+    list of dict
+        One record per split with keys ``split`` (its seed), ``net_train_mse``,
+        ``net_test_mse`` (the network after the last epoch), ``linear_train_mse``,
+        ``linear_test_mse`` (``LinearRegression``), all in $1000², and ``history``
+        (the network's per-epoch records, as :func:`train_boston` returns them).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int.
+    ValueError
+        If ``n_splits`` or ``epochs`` is below 1.
+    """
+    n_splits = check_positive_int(n_splits, "n_splits")
+    epochs = check_positive_int(epochs, "epochs")
+    seed = check_int(seed, "seed")
+    records = []
+    for split in range(seed, seed + n_splits):
+        history = train_boston(epochs, seed=split)
+        linear = linear_regression_baseline(seed=split)
+        records.append(
+            {
+                "split": split,
+                "net_train_mse": history[-1]["train_mse"],
+                "net_test_mse": history[-1]["test_mse"],
+                "linear_train_mse": linear["train_mse"],
+                "linear_test_mse": linear["test_mse"],
+                "history": history,
+            }
+        )
+    return records

@@ -7,14 +7,18 @@ import statistics
 import numpy as np
 import pytest
 import torch
+from sklearn.preprocessing import StandardScaler
 
 from hw1.data import (
     MNIST_DIR,
     MNIST_MD5,
     DataIntegrityError,
+    boston_split,
     feature_summary,
     load_boston,
     load_mnist,
+    split_indices,
+    standardize,
 )
 
 # Published facts, from shared/data/mnist/README.md.
@@ -56,8 +60,10 @@ def test_mnist_returns_fresh_tensors_each_call():
 
 
 def test_mnist_unknown_split_names_the_argument():
-    with pytest.raises(ValueError, match="split"):
+    with pytest.raises(ValueError, match="split must be one of"):
         load_mnist("validation")
+    with pytest.raises(TypeError, match="split must be a str"):
+        load_mnist(0)
 
 
 @pytest.fixture
@@ -138,3 +144,80 @@ def test_feature_summary_rejects_bad_input():
         feature_summary(np.zeros(3), ["a"])
     with pytest.raises(ValueError, match="names"):
         feature_summary(np.zeros((3, 2)), ["a"])
+
+
+# -- Boston, prepared for Question 1(d) ----------------------------------------------------
+
+
+def test_split_indices_partition_and_reproducibility():
+    train, test = split_indices(506, 0.2, seed=0)
+    assert len(test) == 101 and len(train) == 405
+    assert torch.equal(torch.cat([train, test]).sort().values, torch.arange(506))
+    again = split_indices(506, 0.2, seed=0)
+    assert torch.equal(train, again[0]) and torch.equal(test, again[1])
+    assert not torch.equal(test, split_indices(506, 0.2, seed=1)[1])
+    # Numpy scalars are numbers too.
+    assert torch.equal(split_indices(np.int64(506), np.float32(0.2), seed=np.int64(0))[1], test)
+
+
+def test_split_indices_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="test_fraction must be < 1"):
+        split_indices(10, 1.0)
+    with pytest.raises(ValueError, match="test_fraction must be > 0"):
+        split_indices(10, 0.0)
+    with pytest.raises(ValueError, match="n must be >= 2"):
+        split_indices(1)
+    with pytest.raises(TypeError, match="test_fraction must be a real number"):
+        split_indices(10, "0.2")
+    with pytest.raises(TypeError, match="seed must be an int"):
+        split_indices(10, seed=None)
+
+
+def test_standardize_uses_training_statistics_like_scikit_learn():
+    g = torch.Generator().manual_seed(9)
+    train = torch.randn(30, 4, generator=g, dtype=torch.float64) * 5 + 2
+    test = torch.randn(7, 4, generator=g, dtype=torch.float64)
+    train_z, test_z = standardize(train, test)
+    scaler = StandardScaler().fit(train.numpy())
+    np.testing.assert_allclose(train_z.numpy(), scaler.transform(train.numpy()), rtol=1e-12)
+    np.testing.assert_allclose(test_z.numpy(), scaler.transform(test.numpy()), rtol=1e-12)
+
+
+def test_standardize_only_centres_a_constant_column():
+    train = torch.tensor([[1.0, 3.0], [2.0, 3.0], [3.0, 3.0]], dtype=torch.float64)
+    (train_z,) = standardize(train)
+    assert torch.equal(train_z[:, 1], torch.zeros(3, dtype=torch.float64))
+
+
+def test_standardize_rejects_bad_tables():
+    train = torch.zeros(5, 3, dtype=torch.float64)
+    with pytest.raises(ValueError, match=r"others\[0\] must have shape \(M, 3\)"):
+        standardize(train, torch.zeros(2, 2, dtype=torch.float64))
+    with pytest.raises(ValueError, match=r"train must have shape \(N, F\)"):
+        standardize(torch.zeros(5, dtype=torch.float64))
+    with pytest.raises(TypeError, match="train must be a floating-point tensor"):
+        standardize(torch.zeros(5, 3, dtype=torch.int64))
+    with pytest.raises(TypeError, match=r"train must be a torch\.Tensor"):
+        standardize(np.zeros((5, 3)))
+
+
+def test_boston_split_is_the_raw_table_scaled_by_training_statistics():
+    boston = load_boston()
+    data = boston_split(seed=0)
+    train, test = split_indices(506, 0.2, seed=0)
+    scaler = StandardScaler().fit(boston.data[train.numpy()])
+    np.testing.assert_allclose(
+        data["X_test"].numpy(), scaler.transform(boston.data[test.numpy()]), rtol=1e-10
+    )
+    np.testing.assert_array_equal(data["y_train"].numpy(), boston.target[train.numpy()])
+    np.testing.assert_array_equal(data["y_test"].numpy(), boston.target[test.numpy()])
+    assert boston_split(seed=0, dtype=torch.float32)["X_train"].dtype == torch.float32
+
+
+def test_boston_split_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="dtype must be a floating-point dtype"):
+        boston_split(dtype=torch.int64)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        boston_split(seed=0.5)
+    with pytest.raises(ValueError, match="test_fraction must be < 1"):
+        boston_split(test_fraction=2.0)

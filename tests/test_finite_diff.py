@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -90,28 +91,33 @@ def test_f_may_return_a_python_float():
     torch.testing.assert_close(estimate, 3 * t**2, rtol=1e-7, atol=1e-9)
 
 
-@pytest.mark.parametrize("eps", [0.0, -1e-6, math.nan, math.inf])
-def test_bad_eps_raises_value_error(eps):
-    with pytest.raises(ValueError, match="eps"):
-        numerical_gradient(lambda x: x.sum(), torch.ones(2, dtype=torch.float64), eps=eps)
+def test_numpy_scalar_steps_are_real_numbers():
+    t = torch.tensor([0.3, -1.2], dtype=torch.float64)
+    f = lambda x: (x**3).sum()  # noqa: E731
+    for eps in (np.float32(1e-6), np.float64(1e-6), 1e-6):
+        torch.testing.assert_close(numerical_gradient(f, t, eps=eps), 3 * t**2, rtol=1e-6, atol=0)
 
 
-def test_step_below_the_dtype_resolution_raises():
-    with pytest.raises(ValueError, match=r"resolution of torch\.float32"):
-        numerical_gradient(lambda x: x.sum(), torch.ones(2), eps=1e-9)
-
-
-def test_bad_t_f_and_output_raise():
-    with pytest.raises(TypeError, match="t must be a floating-point tensor"):
-        numerical_gradient(lambda x: x.sum(), torch.ones(2, dtype=torch.int64))
-    with pytest.raises(TypeError, match="t must be"):
-        numerical_gradient(lambda x: x.sum(), [1.0, 2.0])
-    with pytest.raises(TypeError, match="f must be callable"):
-        numerical_gradient(3, torch.ones(2))
-    with pytest.raises(ValueError, match="scalar"):
-        numerical_gradient(lambda x: x * 2, torch.ones(2, dtype=torch.float64))
-    with pytest.raises(TypeError, match="eps"):
-        numerical_gradient(lambda x: x.sum(), torch.ones(2), eps="small")
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"eps": 0.0}, ValueError, r"eps must be > 0"),
+        ({"eps": -1e-6}, ValueError, r"eps must be > 0"),
+        ({"eps": math.nan}, ValueError, r"eps must be finite"),
+        ({"eps": "1e-3"}, TypeError, r"eps must be a real number, got str"),
+        ({"eps": True}, TypeError, r"eps must be a real number, got bool"),
+        ({"eps": 1e-9, "t": torch.ones(2)}, ValueError, r"resolution of torch\.float32"),
+        ({"t": torch.ones(2, dtype=torch.int64)}, TypeError, "t must be a floating-point"),
+        ({"t": [1.0, 2.0]}, TypeError, r"t must be a torch\.Tensor"),
+        ({"f": 3}, TypeError, "f must be callable"),
+        ({"f": lambda x: x * 2}, ValueError, "f must return a scalar"),
+        ({"f": lambda x: "one"}, TypeError, "f must return a scalar tensor or float"),
+    ],
+)
+def test_numerical_gradient_rejects_bad_input(kwargs, error, message):
+    arguments = {"f": lambda x: x.sum(), "t": torch.ones(2, dtype=torch.float64), **kwargs}
+    with pytest.raises(error, match=message):
+        numerical_gradient(**arguments)
 
 
 def test_compare_gradients_matches_brute_force():
@@ -144,6 +150,8 @@ def test_compare_gradients_rejects_mismatches():
         compare_gradients({"a": torch.ones(1)}, {"a": torch.ones(1), "b": torch.ones(1)})
     with pytest.raises(ValueError, match="shape"):
         compare_gradients({"a": torch.ones(2)}, {"a": torch.ones(3)})
+    with pytest.raises(TypeError, match="computed must be a dict"):
+        compare_gradients([torch.ones(1)], {"a": torch.ones(1)})
 
 
 def test_step_size_sweep_follows_the_exact_truncation_error():
@@ -166,15 +174,25 @@ def test_step_size_sweep_follows_the_exact_truncation_error():
     assert rows[1]["max_rel"] == direct["t"]["max_rel"]
 
 
-def test_step_size_sweep_and_best_step_reject_bad_input():
+def test_step_size_sweep_rejects_bad_input():
     t = torch.ones(3, dtype=torch.float64)
-    with pytest.raises(ValueError, match="steps"):
-        step_size_sweep(lambda x: x.sum(), t, torch.ones(3), [])
-    with pytest.raises(ValueError, match="reference"):
-        step_size_sweep(lambda x: x.sum(), t, torch.ones(4), [1e-3])
-    with pytest.raises(ValueError, match="eps"):
-        step_size_sweep(lambda x: x.sum(), t, torch.ones(3), [1e-3, -1.0])
-    with pytest.raises(ValueError, match="rows"):
+    f = lambda x: x.sum()  # noqa: E731
+    with pytest.raises(ValueError, match="steps must hold at least one"):
+        step_size_sweep(f, t, torch.ones(3), [])
+    with pytest.raises(ValueError, match=r"reference must have shape \(3,\) like t"):
+        step_size_sweep(f, t, torch.ones(4), [1e-3])
+    with pytest.raises(TypeError, match=r"reference must be a torch\.Tensor"):
+        step_size_sweep(f, t, [1.0, 1.0, 1.0], [1e-3])
+    with pytest.raises(ValueError, match=r"steps\[1\] must be > 0"):
+        step_size_sweep(f, t, torch.ones(3), [1e-3, -1.0])
+    with pytest.raises(TypeError, match=r"steps\[0\] must be a real number"):
+        step_size_sweep(f, t, torch.ones(3), ["1e-3"])
+
+
+def test_best_step_rejects_bad_input():
+    with pytest.raises(ValueError, match="rows must hold at least one"):
         best_step([])
-    with pytest.raises(ValueError, match="max_rel"):
+    with pytest.raises(ValueError, match=r"rows\[0\] lacks key\(s\) \['max_rel'\]"):
         best_step([{"eps": 1.0, "max_abs": 0.0}], key="max_rel")
+    with pytest.raises(ValueError, match="key must be one of"):
+        best_step([{"eps": 1.0, "max_abs": 0.0}], key="eps")

@@ -2,14 +2,15 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
 from hw1.handcrafted import (
-    evaluate,
     max_abs_error,
     parameter_rows,
+    run_on_grid,
     soft_threshold,
     soft_threshold_net,
     tent,
@@ -101,7 +102,7 @@ def test_xnor_rejects_bad_input():
         xnor(torch.zeros(4, 3))
     with pytest.raises(ValueError, match="0 and 1"):
         xnor(torch.tensor([[0.5, 1.0]]))
-    with pytest.raises(ValueError, match="activation"):
+    with pytest.raises(ValueError, match="activation must be one of"):
         xnor_net("tanh")
 
 
@@ -112,7 +113,7 @@ def test_xnor_rejects_bad_input():
 def test_tent_net_matches_formula_on_dense_grid(dtype):
     x = grid(dtype)
     expected = oracle(tent_formula, x)
-    got = evaluate(tent_net(dtype=dtype), x)
+    got = run_on_grid(tent_net(dtype=dtype), x)
     torch.testing.assert_close(got, expected, rtol=0, atol=4 * torch.finfo(dtype).eps)
 
 
@@ -121,7 +122,7 @@ def test_tent_net_is_bit_exact_on_dyadic_points_and_kinks():
         [-3.0, -1e-9, 0.0, 0.25, 0.5, 0.75, 1.0, 1.0 + 2**-20, 3.0], dtype=torch.float64
     )
     x = torch.cat([x, torch.arange(-1024, 1025, dtype=torch.float64) / 256])
-    assert torch.equal(evaluate(tent_net(dtype=torch.float64), x), oracle(tent_formula, x))
+    assert torch.equal(run_on_grid(tent_net(dtype=torch.float64), x), oracle(tent_formula, x))
 
 
 def test_tent_net_has_the_stated_weights():
@@ -145,14 +146,14 @@ def test_tent_target_matches_formula():
 def test_soft_threshold_net_matches_formula(s):
     x = torch.cat([grid(), torch.tensor([-s, s, 0.0, -s - 1e-9, s + 1e-9], dtype=torch.float64)])
     expected = oracle(lambda v: soft_threshold_formula(v, s), x)
-    got = evaluate(soft_threshold_net(s, dtype=torch.float64), x)
+    got = run_on_grid(soft_threshold_net(s, dtype=torch.float64), x)
     torch.testing.assert_close(got, expected, rtol=0, atol=1e-15)
     assert max_abs_error(soft_threshold_net(s), lambda t: soft_threshold(t, s), x.float()) < 1e-6
 
 
 def test_soft_threshold_at_zero_is_the_identity():
     x = grid()
-    assert torch.equal(evaluate(soft_threshold_net(0.0, dtype=torch.float64), x), x)
+    assert torch.equal(run_on_grid(soft_threshold_net(0.0, dtype=torch.float64), x), x)
 
 
 @pytest.mark.parametrize("s", THRESHOLDS)
@@ -162,7 +163,7 @@ def test_soft_threshold_target_matches_formula(s):
     torch.testing.assert_close(soft_threshold(x, s), expected, rtol=0, atol=1e-15)
 
 
-@pytest.mark.parametrize("bad", [-0.1, -1, float("nan"), float("inf")])
+@pytest.mark.parametrize("bad", [-0.1, -1, float("nan"), float("inf"), np.float32(-0.5)])
 def test_soft_threshold_rejects_bad_s(bad):
     with pytest.raises(ValueError, match="s must be"):
         soft_threshold_net(bad)
@@ -174,20 +175,52 @@ def test_soft_threshold_rejects_bad_s(bad):
 def test_soft_threshold_rejects_non_numbers(bad):
     with pytest.raises(TypeError, match="s must be a real number"):
         soft_threshold_net(bad)
+    with pytest.raises(TypeError, match="s must be a real number"):
+        soft_threshold(torch.zeros(3), bad)
 
 
-# -- helpers -----------------------------------------------------------------------------
+@pytest.mark.parametrize("s", [np.float32(0.5), np.float64(0.5), np.int64(1), 1])
+def test_soft_threshold_accepts_numpy_and_int_thresholds(s):
+    x = torch.linspace(-3, 3, 601, dtype=torch.float64)
+    expected = oracle(lambda v: soft_threshold_formula(v, float(s)), x)
+    torch.testing.assert_close(soft_threshold(x, s), expected, rtol=0, atol=1e-15)
+    got = run_on_grid(soft_threshold_net(s, dtype=torch.float64), x)
+    torch.testing.assert_close(got, expected, rtol=0, atol=1e-15)
 
 
-def test_evaluate_and_error_helpers():
-    with pytest.raises(ValueError, match=r"x must have shape \(N,\)"):
-        evaluate(tent_net(), torch.zeros(3, 1))
-    with pytest.raises(TypeError, match="floating"):
-        tent(torch.arange(3))
-    with pytest.raises(TypeError, match="dtype"):
-        tent_net(dtype=torch.int64)
+# -- helpers and argument checks ----------------------------------------------------------
+
+
+def test_max_abs_error_is_the_largest_gap():
     x = torch.linspace(0, 1, 11)
     assert max_abs_error(tent_net(), lambda t: torch.zeros_like(t), x) == pytest.approx(1.0)
+
+
+def test_bad_arguments_raise_the_documented_errors():
+    with pytest.raises(ValueError, match=r"x must have shape \(N,\)"):
+        run_on_grid(tent_net(), torch.zeros(3, 1))
+    with pytest.raises(TypeError, match="x must be a floating-point tensor"):
+        run_on_grid(tent_net(), torch.arange(3))
+    with pytest.raises(TypeError, match=r"net must be a torch\.nn\.Module"):
+        run_on_grid(lambda t: t, torch.zeros(3))
+    with pytest.raises(TypeError, match="target must be callable"):
+        max_abs_error(tent_net(), 0.0, torch.zeros(3))
+    with pytest.raises(TypeError, match="floating"):
+        tent(torch.arange(3))
+    with pytest.raises(TypeError, match=r"x must be a torch\.Tensor"):
+        tent([0.0, 1.0])
+    with pytest.raises(TypeError, match=r"x must be a torch\.Tensor"):
+        xnor([[0, 1]])
+    with pytest.raises(ValueError, match="dtype must be a floating-point dtype"):
+        tent_net(dtype=torch.int64)
+    with pytest.raises(TypeError, match=r"dtype must be a torch\.dtype"):
+        soft_threshold_net(0.5, dtype="float64")
+    with pytest.raises(TypeError, match="activation must be a str"):
+        xnor_net(1)
+    with pytest.raises(TypeError, match=r"net must be a torch\.nn\.Module"):
+        xnor_truth_table(None)
+    with pytest.raises(TypeError, match=r"net must be a torch\.nn\.Module"):
+        parameter_rows([])
 
 
 def test_parameter_rows_list_every_unit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -12,20 +13,26 @@ import torch.nn.functional as F
 from hw1.data import load_mnist
 from hw1.init_study import (
     MLP,
+    N_CLASSES,
+    N_PIXELS,
+    WIDTH,
+    accuracy_and_loss,
     batch_indices,
     depth_sweep,
     epoch_overhead,
-    evaluate,
     init_uniform_,
     layer_bounds,
     layer_statistics,
     linear_regime_gain,
     make_model,
+    over_seeds,
     profile_summary,
     profile_table,
     sgd_step_,
     study_settings,
     train,
+    train_from_seed,
+    xavier_bound,
 )
 
 
@@ -279,10 +286,10 @@ def test_batch_indices_cover_every_example_once():
     assert torch.equal(torch.cat(batches).sort().values, torch.arange(1000))
 
 
-def test_evaluate_matches_direct_computation():
+def test_accuracy_and_loss_match_direct_computation():
     model = make_model(3, "xavier")
     x, y = torch.rand(50, 784), torch.randint(0, 10, (50,))
-    result = evaluate(model, x, y, chunk=16)
+    result = accuracy_and_loss(model, x, y, chunk=16)
     with torch.no_grad():
         logits = model(x)
     assert result["accuracy"] == pytest.approx((logits.argmax(1) == y).double().mean().item())
@@ -292,7 +299,7 @@ def test_evaluate_matches_direct_computation():
 def test_short_training_lifts_xavier_well_above_chance(mnist_small):
     train_data, test_data = mnist_small
     model = make_model(8, "xavier")
-    before = evaluate(model, *test_data)["accuracy"]
+    before = accuracy_and_loss(model, *test_data)["accuracy"]
     history = train(model, epochs=3, lr=0.05, train_data=train_data, test_data=test_data)
     assert [h["epoch"] for h in history] == [1, 2, 3]
     assert before < 0.25
@@ -300,7 +307,7 @@ def test_short_training_lifts_xavier_well_above_chance(mnist_small):
     assert history[-1]["train_accuracy"] > 0.6
     assert history[-1]["loss"] < history[0]["loss"]
     # Recorded accuracies are the model's accuracy after the last epoch.
-    assert history[-1]["test_accuracy"] == evaluate(model, *test_data)["accuracy"]
+    assert history[-1]["test_accuracy"] == accuracy_and_loss(model, *test_data)["accuracy"]
 
 
 def test_tiny_init_stays_at_chance(mnist_small):
@@ -349,23 +356,111 @@ def test_epoch_overhead_reports_consistent_times_and_leaves_model(mnist_small):
         assert torch.equal(p, q)
 
 
-def test_depth_sweep_reuses_histories_exactly(mnist_small):
+def test_depth_sweep_rows_match_separate_runs(mnist_small):
     (x, y), test_data = mnist_small
     train_data = (x[:600], y[:600])
     batch = (test_data[0][:64], test_data[1][:64])
     settings = {"Xavier": "xavier", "d=0.1": 0.1}
-    kwargs = {"train_epochs": 1, "train_data": train_data, "test_data": test_data}
-    fresh = depth_sweep([1, 3], settings, *batch, **kwargs)
-    assert [(r["setting"], r["depth"]) for r in fresh] == [
-        ("Xavier", 1), ("Xavier", 3), ("d=0.1", 1), ("d=0.1", 3)
-    ]  # fmt: skip
-    history = train(make_model(3, "xavier"), epochs=2, train_data=train_data, test_data=test_data)
-    reused = depth_sweep([1, 3], settings, *batch, histories={("Xavier", 3): history}, **kwargs)
-    assert reused == fresh
+    rows = depth_sweep(
+        [1, 3], settings, *batch, seeds=[4, 5], train_epochs=1, train_data=train_data,
+        test_data=test_data,
+    )  # fmt: skip
+    assert [(r["setting"], r["depth"], r["seed"]) for r in rows] == [
+        (name, depth, seed) for name in settings for depth in (1, 3) for seed in (4, 5)
+    ]
+    for row in rows:
+        d = settings[row["setting"]]
+        stats = layer_statistics(make_model(row["depth"], d, seed=row["seed"]), *batch)
+        assert row["loss"] == stats["loss"]
+        assert row["grad_ratio"] == profile_summary(stats)["grad_ratio"]
+        _, history = train_from_seed(
+            row["depth"], d, row["seed"], epochs=1, train_data=train_data, test_data=test_data
+        )
+        assert row["test_accuracy"] == history[-1]["test_accuracy"]
+    profiled = depth_sweep([2], settings, *batch, seeds=[4])
+    assert "test_accuracy" not in profiled[0]
     with pytest.raises(ValueError, match="train_epochs"):
         depth_sweep([3], settings, *batch, train_epochs=-1)
     with pytest.raises(ValueError, match="non-empty"):
         depth_sweep([], settings, *batch)
+    with pytest.raises(ValueError, match="non-empty"):
+        depth_sweep([3], settings, *batch, seeds=[])
+
+
+# -- seeds ---------------------------------------------------------------------------------
+
+
+def test_seeds_differ_and_one_seed_repeats_exactly(mnist_small):
+    """A seed fixes the weights and the batch order: same seed, same run; new seed, new run."""
+    (x, y), test_data = mnist_small
+    train_data = (x[:1000], y[:1000])
+    kwargs = {"epochs": 2, "lr": 0.05, "train_data": train_data, "test_data": test_data}
+    model_a, history_a = train_from_seed(4, "xavier", 1, **kwargs)
+    model_b, history_b = train_from_seed(4, "xavier", 1, **kwargs)
+    _, history_c = train_from_seed(4, "xavier", 2, **kwargs)
+    assert history_a == history_b
+    for pa, pb in zip(model_a.parameters(), model_b.parameters(), strict=True):
+        assert torch.equal(pa, pb)
+    for key in ("loss", "train_accuracy", "test_loss", "test_accuracy"):
+        assert [r[key] for r in history_a] != [r[key] for r in history_c]
+    assert history_a[0]["loss"] != history_c[0]["loss"]
+
+
+def test_seed_sets_both_the_weights_and_the_batch_order(mnist_small):
+    (x, y), test_data = mnist_small
+    train_data = (x[:500], y[:500])
+    kwargs = {"epochs": 1, "train_data": train_data, "test_data": test_data}
+    model, history = train_from_seed(3, 0.1, 7, **kwargs)
+    reference = make_model(3, 0.1, seed=7)
+    assert history == train(reference, seed=7, **kwargs)
+    for p, q in zip(model.parameters(), reference.parameters(), strict=True):
+        assert torch.equal(p, q)
+    # Same weights, other batch order: another run.
+    assert history != train(make_model(3, 0.1, seed=7), seed=8, **kwargs)
+
+
+def test_over_seeds_matches_numpy():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(3, 4))  # 3 seeds, 4 epochs
+    histories = [
+        [{"epoch": e + 1, "acc": float(values[s, e]), "other": "x"} for e in range(4)]
+        for s in range(3)
+    ]
+    rows = over_seeds([r for h in histories for r in h], ["acc"], by=["epoch"])
+    assert [r["epoch"] for r in rows] == [1, 2, 3, 4]
+    assert all(r["seeds"] == 3 for r in rows)
+    np.testing.assert_allclose([r["acc_mean"] for r in rows], values.mean(axis=0), rtol=1e-12)
+    np.testing.assert_array_equal([r["acc_min"] for r in rows], values.min(axis=0))
+    np.testing.assert_array_equal([r["acc_max"] for r in rows], values.max(axis=0))
+    with pytest.raises(ValueError, match="at least one"):
+        over_seeds([], ["acc"], by=["epoch"])
+    with pytest.raises(ValueError, match="lacks"):
+        over_seeds([{"epoch": 1}], ["acc"], by=["epoch"])
+    with pytest.raises(ValueError, match="same number"):
+        over_seeds(histories[0] + histories[1][:2], ["acc"], by=["epoch"])
+    with pytest.raises(TypeError, match="records"):
+        over_seeds([3], ["acc"], by=["epoch"])
+
+
+def test_train_eval_size_scores_a_fixed_sample(mnist_small):
+    (x, y), test_data = mnist_small
+    train_data = (x[:400], y[:400])
+    model_a = make_model(2, "xavier", seed=1)
+    model_b = make_model(2, "xavier", seed=1)
+    full = train(model_a, epochs=1, train_data=train_data, test_data=test_data)
+    sampled = train(model_b, epochs=1, train_data=train_data, test_data=test_data,
+                    train_eval_size=100)  # fmt: skip
+    # Training itself is unchanged; only the scored rows differ.
+    assert sampled[0]["loss"] == full[0]["loss"]
+    assert sampled[0]["test_accuracy"] == full[0]["test_accuracy"]
+    sample = torch.randperm(400, generator=torch.Generator().manual_seed(0))[:100]
+    expected = accuracy_and_loss(model_b, x[sample], y[sample])
+    assert sampled[0]["train_accuracy"] == expected["accuracy"]
+    assert sampled[0]["train_loss"] == expected["loss"]
+    with pytest.raises(ValueError, match="train_eval_size"):
+        train(make_model(2, 0.1), train_data=train_data, test_data=test_data, train_eval_size=401)
+    with pytest.raises(TypeError, match="train_eval_size"):
+        train(make_model(2, 0.1), train_data=train_data, test_data=test_data, train_eval_size=1.5)
 
 
 def test_sgd_step_matches_torch_optim_sgd():
@@ -419,3 +514,49 @@ def test_layer_statistics_resolve_gradients_far_below_float32_squares():
     first = out_grads[0].double()
     assert 0 < first.abs().max() < 1e-19
     assert stats["layers"][0]["output_grad_norm"] == pytest.approx(first.norm().item(), rel=1e-6)
+
+
+# -- defaults and argument checks ---------------------------------------------------------
+
+
+def test_width_constant_is_the_single_default():
+    assert (N_PIXELS, N_CLASSES, WIDTH) == (784, 10, 50)
+    assert MLP(3).width == WIDTH
+    assert make_model(3, 0.1).layers[0].out_features == WIDTH
+    assert linear_regime_gain(0.1) == pytest.approx(math.sqrt(WIDTH * 0.1**2 / 3))
+
+
+def test_numpy_scalars_are_accepted_and_bool_is_not():
+    a = init_uniform_(MLP(2), np.float32(0.5), generator=torch.Generator().manual_seed(0))
+    b = init_uniform_(MLP(2), 0.5, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(a.layers[0].weight, b.layers[0].weight)
+    assert MLP(np.int64(3)).depth == 3
+    with pytest.raises(TypeError, match="width"):
+        MLP(3, True)
+    with pytest.raises(TypeError, match="n_in"):
+        xavier_bound(2.0, 3)
+    with pytest.raises(ValueError, match="n_out"):
+        xavier_bound(2, 0)
+
+
+def test_bad_arguments_name_themselves():
+    model = make_model(2, 0.1)
+    x, y = torch.rand(4, 784), torch.arange(4)
+    with pytest.raises(TypeError, match="x must be a floating"):
+        model(torch.ones(4, 784, dtype=torch.int64))
+    with pytest.raises(TypeError, match="lr"):
+        sgd_step_(model, x, y, lr="0.1")
+    with pytest.raises(ValueError, match="lr"):
+        sgd_step_(model, x, y, lr=-0.1)
+    with pytest.raises(ValueError, match="chunk"):
+        accuracy_and_loss(model, x, y, chunk=0)
+    with pytest.raises(ValueError, match="at least one"):
+        accuracy_and_loss(model, x[:0], y[:0])
+    with pytest.raises(TypeError, match="labels"):
+        accuracy_and_loss(model, x, y.float())
+    with pytest.raises(TypeError, match="model"):
+        layer_statistics(torch.nn.Linear(784, 10), x, y)
+    with pytest.raises(TypeError, match="seed"):
+        train_from_seed(2, 0.1, 1.0, train_data=(x, y), test_data=(x, y))
+    with pytest.raises(TypeError, match="test_data"):
+        train(model, train_data=(x, y), test_data=(x, y.float()))

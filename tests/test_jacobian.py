@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
@@ -82,11 +83,12 @@ def test_init_weights_variance_is_one_over_fan_in():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"L": 0}, ValueError, "L must be a positive int"),
-        ({"K": -3}, ValueError, "K must be a positive int"),
-        ({"D": 2.0}, TypeError, "D must be a positive int"),
-        ({"P": True}, TypeError, "P must be a positive int"),
-        ({"dtype": torch.int64}, TypeError, "dtype must be a floating"),
+        ({"L": 0}, ValueError, "L must be >= 1"),
+        ({"K": -3}, ValueError, "K must be >= 1"),
+        ({"D": 2.0}, TypeError, "D must be an int"),
+        ({"P": True}, TypeError, "P must be an int"),
+        ({"dtype": torch.int64}, ValueError, "dtype must be a floating-point dtype"),
+        ({"dtype": "float32"}, TypeError, "dtype must be a torch.dtype"),
     ],
 )
 def test_init_weights_rejects_bad_arguments(kwargs, error, match):
@@ -142,13 +144,24 @@ def test_central_difference_against_jacrev(L):
     assert (coarse - got).abs().max() > 1e-5
 
 
-@pytest.mark.parametrize(("x", "eps", "match"), [
-    (torch.zeros(3, 2), 1e-6, r"one input of shape \(D,\)"),
-    (torch.zeros(2), 0.0, "eps must be a positive number"),
-    (torch.zeros(2), "1e-6", "eps must be a positive number"),
-])  # fmt: skip
-def test_central_difference_rejects_bad_arguments(x, eps, match):
-    with pytest.raises(ValueError, match=match):
+def test_central_difference_accepts_numpy_steps():
+    weights, x = _problem(2, 30, 10, 2, None, torch.float64)
+    by_numpy = jacobian_central_difference(weights, x, eps=np.float32(1e-3))
+    torch.testing.assert_close(by_numpy, jacobian_central_difference(weights, x, eps=1e-3))
+
+
+@pytest.mark.parametrize(
+    ("x", "eps", "error", "match"),
+    [
+        (torch.zeros(3, 2), 1e-6, ValueError, r"one input of shape \(D,\)"),
+        (torch.zeros(2), 0.0, ValueError, "eps must be > 0"),
+        (torch.zeros(2), float("inf"), ValueError, "eps must be finite"),
+        (torch.zeros(2), "1e-3", TypeError, "eps must be a real number, got str"),
+        (torch.zeros(2), True, TypeError, "eps must be a real number, got bool"),
+    ],
+)
+def test_central_difference_rejects_bad_arguments(x, eps, error, match):
+    with pytest.raises(error, match=match):
         jacobian_central_difference(init_weights(), x, eps)
 
 
@@ -211,7 +224,7 @@ class _OpCounter(TorchDispatchMode):
         self.ops = []
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        self.ops.append(str(func.overloadpacket))
+        self.ops.append(func.overloadpacket.__name__)
         return func(*args, **(kwargs or {}))
 
 
@@ -222,13 +235,31 @@ def _ops(fn, L, N):
     return counter.ops
 
 
-@pytest.mark.parametrize("N", [None, 8])
-def test_jacobian_forward_costs_two_products_and_few_other_ops_per_layer(N):
-    """The speed of one input rests on few tensor operations per layer (part d)."""
-    short, long = _ops(jacobian_forward, 3, N), _ops(jacobian_forward, 4, N)
-    assert sum(op.endswith("mm") for op in long) - sum(op.endswith("mm") for op in short) == 2
-    # One input: two products, tanh, 1 - h^2 and the scaling; a batch adds two views.
-    assert len(long) - len(short) <= (5 if N is None else 7)
+def test_jacobian_forward_launches_the_operations_written_in_its_algorithm():
+    """One input: the op sequence derived by hand from the algorithm, op by op.
+
+    Setup: x as a column (unsqueeze); layer 1: the product W1 x, its tanh, d = 1 - h^2
+    (addcmul), the tangents W1 * d (mul); the second buffer set (three empty_like).
+    Each further layer: product, tanh, addcmul, the tangent product, the scaling (mul_).
+    Output: one product. Five operations per layer, 5 L + 4 in all.
+    """
+    for L in (1, 2, 4):
+        expected = ["unsqueeze", "mm", "tanh_", "addcmul", "mul"] + ["empty_like"] * 3
+        expected += ["mm", "tanh_", "addcmul", "mm", "mul_"] * (L - 1) + ["mm"]
+        assert _ops(jacobian_forward, L, None) == expected
+        assert len(expected) == 5 * L + 4
+
+
+def test_jacobian_forward_on_a_batch_adds_the_sigmoid_form_of_tanh():
+    """A batch: tanh(z) = 2 sigmoid(2z) - 1, so a layer is six operations, not five.
+
+    The views that scale each input's tangents are made once, before the loop.
+    """
+    short, long = _ops(jacobian_forward, 3, 8), _ops(jacobian_forward, 4, 8)
+    extra = list(long)
+    for op in short:
+        extra.remove(op)
+    assert sorted(extra) == sorted(["addmm", "sigmoid_", "add", "addcmul", "mm", "mul_"])
 
 
 # -- part (e): the multiply counts against torch's FLOP counter ------------------------------
@@ -240,26 +271,53 @@ def _multiplies(fn, *args):
     return counter.get_total_flops() // 2  # the counter reports 2 flops per multiply-add
 
 
+def _forward_ad(weights, X):
+    """D dual passes through the network, as torch.autograd.forward_ad is used."""
+    columns = []
+    with torch.autograd.forward_ad.dual_level():
+        for j in range(X.shape[-1]):
+            seed = torch.zeros_like(X)
+            seed[..., j] = 1
+            dual = torch.autograd.forward_ad.make_dual(X, seed)
+            y = mlp(weights, dual)
+            columns.append(torch.autograd.forward_ad.unpack_dual(y).tangent)
+    return torch.stack(columns, dim=-1)
+
+
+def _reverse_loop(weights, X):
+    """P separate backward passes, one seeded by each e_p."""
+    Xr = X.detach().requires_grad_(True)
+    y = mlp(weights, Xr)
+    rows = []
+    for p in range(y.shape[-1]):
+        seed = torch.zeros_like(y)
+        seed[..., p] = 1
+        rows.append(torch.autograd.grad(y, Xr, seed, retain_graph=True)[0])
+    return torch.stack(rows, dim=-2)
+
+
 @pytest.mark.parametrize(("D", "K", "P", "L"), [(2, 30, 10, 3), (2, 30, 10, 10), (5, 7, 3, 4)])
-def test_multiply_counts_match_the_flop_counter(D, K, P, L):
-    N = 4
+@pytest.mark.parametrize("N", [None, 4])
+def test_multiply_counts_match_the_flop_counter(D, K, P, L, N):
     weights, X = _problem(D, K, P, L, N, torch.float32)
+    n = N or 1
     c = multiply_counts(D, K, P, L)
     f = lambda x: mlp(weights, x)  # noqa: E731
-    assert _multiplies(mlp, weights, X) == N * c["primal"]
-    # torch.func.jacrev: one forward pass and P cotangents; it also multiplies the
-    # identity seed into the output layer (P x P times P x K), which the model leaves out.
-    assert _multiplies(torch.vmap(torch.func.jacrev(f)), X) == N * (
-        c["primal"] + c["reverse"] + P * P * K
-    )
-    # torch.func.jacfwd: D tangents; it also pushes the identity through W1 (K x D times
-    # D x D) and evaluates the primal twice.
-    assert _multiplies(torch.vmap(torch.func.jacfwd(f)), X) == N * (
-        2 * c["primal"] + c["forward"] + K * D * D
-    )
-    # The hand-written versions skip the output value W_F h, which no Jacobian needs.
-    assert _multiplies(jacobian_forward, weights, X) == N * (c["forward_total"] - P * K)
-    assert _multiplies(jacobian_reverse_manual, weights, X) == N * (c["reverse_total"] - P * K)
+    jacrev = torch.func.jacrev(f) if N is None else torch.vmap(torch.func.jacrev(f))
+    jacfwd = torch.func.jacfwd(f) if N is None else torch.vmap(torch.func.jacfwd(f))
+    assert _multiplies(mlp, weights, X) == n * c["primal"]
+    # The implementations against the counts as implemented ...
+    assert _multiplies(jacobian_forward, weights, X) == n * c["jacobian_forward"]
+    assert _multiplies(jacobian_reverse_manual, weights, X) == n * c["jacobian_reverse_manual"]
+    for fn in (jacobian_reverse, _reverse_loop):
+        assert _multiplies(fn, weights, X) == n * c["autograd_reverse"]
+    assert _multiplies(jacrev, X) == n * c["autograd_reverse"]
+    assert _multiplies(jacfwd, X) == n * c["autograd_jacfwd"]
+    assert _multiplies(_forward_ad, weights, X) == n * c["autograd_forward_ad"]
+    # ... and those against the ideal counts plus the extra terms the docstring names.
+    assert c["jacobian_forward"] == c["forward_total"] - P * K
+    assert c["autograd_reverse"] == c["reverse_total"] + P * P * K
+    assert c["autograd_forward_ad"] == 2 * D * c["primal"] + c["forward"] + K * D * D
 
 
 def test_multiply_counts_for_the_assignment():
@@ -269,7 +327,11 @@ def test_multiply_counts_for_the_assignment():
     assert (c["primal"], c["forward"], c["reverse"]) == (2160, 4200, 18600)
     assert c["ratio"] == pytest.approx(20760 / 6360)
     assert multiply_counts(10, 30, 10, 5)["ratio"] == 1  # D = P: the two modes tie
-    with pytest.raises(ValueError, match="L must be a positive int"):
+    # L = 1: no hidden layer to multiply through, so the two modes tie whatever D and P.
+    assert multiply_counts(2, 30, 10, 1)["forward"] == multiply_counts(2, 30, 10, 1)["reverse"]
+    # Part (b) as autograd runs it, by hand: 20,760 + 10 * 10 * 30 for L = 3, 5, 10.
+    assert [multiply_counts(L=L)["autograd_reverse"] for L in (3, 5, 10)] == [23760, 43560, 93060]
+    with pytest.raises(ValueError, match="L must be >= 1"):
         multiply_counts(L=0)
 
 

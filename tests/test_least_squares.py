@@ -1,5 +1,6 @@
 """Question 5 against autograd, torch.linalg.lstsq / pinv and plain iteration."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -305,8 +306,10 @@ def test_shape_mismatches_raise():
         gd_iterates(X, y, w0[:2], 0.1, 3)
     with pytest.raises(ValueError, match=r"w0 must have shape"):
         closed_form_iterate(X, y, w0[:2], 0.1, 3)
-    with pytest.raises(ValueError, match="iterates"):
+    with pytest.raises(ValueError, match=r"target must have shape \(3,\)"):
         error_norms(torch.zeros(4, 3), torch.zeros(2))
+    with pytest.raises(ValueError, match=r"iterates must have shape \(K, D\)"):
+        error_norms(torch.zeros(3), torch.zeros(3))
 
 
 @pytest.mark.parametrize("alpha", [0.0, -0.1, float("nan"), float("inf")])
@@ -320,6 +323,15 @@ def test_bad_alpha_raises(alpha):
         contraction_factor(X, alpha)
 
 
+@pytest.mark.parametrize("alpha", [np.float32(0.25), np.float64(0.25), 1])
+def test_numpy_and_int_step_sizes_are_accepted(alpha):
+    X, y, w0 = random_problem(6, 3, 3, seed=0)
+    torch.testing.assert_close(
+        gd_iterates(X, y, w0, alpha, 3), gd_iterates(X, y, w0, float(alpha), 3), rtol=0, atol=0
+    )
+    assert closed_form_iterate(X, y, w0, alpha, np.int64(3)).shape == (3,)
+
+
 def test_other_bad_arguments_raise():
     X, y, w0 = random_problem(6, 3, 3, seed=0)
     with pytest.raises(ValueError, match="k must be >= 0"):
@@ -328,13 +340,41 @@ def test_other_bad_arguments_raise():
         closed_form_iterate(X, y, w0, 0.1, 2.0)
     with pytest.raises(ValueError, match="method"):
         closed_form_iterate(X, y, w0, 0.1, 2, method="loop")
-    with pytest.raises(TypeError, match="dtype of X"):
+    with pytest.raises(TypeError, match="alpha must be a real number"):
+        gd_iterates(X, y, w0, "0.1", 2)
+    with pytest.raises(TypeError, match="k must be an int"):
+        gd_iterates(X, y, w0, 0.1, True)
+    with pytest.raises(TypeError, match="method must be a str"):
+        closed_form_iterate(X, y, w0, 0.1, 2, method=None)
+    with pytest.raises(TypeError, match=r"w must have dtype torch\.float64"):
         gradient(X, w0.float(), y)
+    with pytest.raises(TypeError, match=r"y must be a torch\.Tensor"):
+        loss(X, w0, y.tolist())
+    with pytest.raises(TypeError, match=r"X must be a torch\.Tensor"):
+        gram_eigenvalues(X.numpy())
+    with pytest.raises(ValueError, match="rtol must be >= 0"):
+        minimizer(X, y, rtol=-1.0)
+    with pytest.raises(ValueError, match="rtol must be >= 0"):
+        numerical_rank(X, rtol=-1.0)
     with pytest.raises(TypeError, match="floating-point"):
         minimizer(torch.ones(3, 2, dtype=torch.int64), torch.ones(3, dtype=torch.int64))
     with pytest.raises(ValueError, match="all zeros"):
         step_size_bound(torch.zeros(3, 2, dtype=F64))
     with pytest.raises(ValueError, match="start < stop"):
         observed_rate(torch.ones(5), 3, 3)
+    with pytest.raises(ValueError, match="start must be >= 0"):
+        observed_rate(torch.ones(5), -1, 3)
+    with pytest.raises(ValueError, match=r"errors must have shape \(K,\)"):
+        observed_rate(torch.ones(5, 1), 0, 3)
     with pytest.raises(ValueError, match="singular_values"):
         make_problem(3, [1.0, 1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match=r"singular_values\[1\] must be >= 0"):
+        make_problem(3, [1.0, -1.0])
+    with pytest.raises(ValueError, match="at least one"):
+        make_problem(3, [])
+    with pytest.raises(TypeError, match="singular_values must be a list or tuple"):
+        make_problem(3, torch.ones(2))
+    with pytest.raises(ValueError, match="n_samples must be >= 1"):
+        make_problem(0, [1.0])
+    with pytest.raises(ValueError, match="dtype must be a floating-point dtype"):
+        make_problem(3, [1.0], dtype=torch.int32)

@@ -8,14 +8,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 from sklearn.linear_model import LinearRegression
-from sklearn.preprocessing import StandardScaler
 
-from hw1.data import load_boston
+from hw1.data import boston_split
 from hw1.logcosh import (
     GRADIENT_KEYS,
     PARAM_KEYS,
     autograd_gradients,
-    boston_split,
+    boston_over_splits,
     cost,
     finite_difference_gradients,
     init_params,
@@ -26,8 +25,6 @@ from hw1.logcosh import (
     predict,
     random_data,
     random_problem,
-    split_indices,
-    standardize,
     train_boston,
 )
 
@@ -63,15 +60,14 @@ def test_init_params_shapes_dtype_and_reproducibility():
 
 def test_random_problem_is_one_problem_in_every_precision():
     p64, X64, y64 = random_problem(12, 7, 5, distribution="uniform", seed=4, target_scale=2.0)
-    p32, X32, y32 = random_problem(12, 7, 5, distribution="uniform", seed=4, target_scale=2.0,
-                                   dtype=torch.float32)  # fmt: skip
+    p32, X32, y32 = random_problem(
+        12, 7, 5, distribution="uniform", seed=4, target_scale=2.0, dtype=torch.float32
+    )
     assert X64.shape == (12, 7) and y64.shape == (12,) and p64["W1"].shape == (5, 7)
     assert X32.dtype == y32.dtype == p32["w2"].dtype == torch.float32
     assert torch.equal(X32, X64.float()) and torch.equal(y32, y64.float())
     assert all(torch.equal(p32[k], p64[k].float()) for k in PARAM_KEYS)
     assert X64.abs().max() <= 1 and y64.abs().max() <= 2
-    with pytest.raises(TypeError, match="dtype"):
-        random_problem(3, dtype=torch.int32)
 
 
 def test_predict_matches_torch_functional_layers():
@@ -251,85 +247,115 @@ def test_partial_cost_replaces_one_tensor():
     assert float(f(params["b1"] + 1)) == float(cost({**params, "b1": params["b1"] + 1}, X, y))
     with pytest.raises(ValueError, match="must have shape"):
         f(torch.zeros(3, dtype=torch.float64))
-    with pytest.raises(ValueError, match="key must be one of"):
-        partial_cost(params, X, y, "W2")
 
 
-# -- bad inputs -----------------------------------------------------------------------------
+# -- bad inputs: one test per public function (the checks themselves are tested in
+# test_validation.py) ------------------------------------------------------------------------
 
 
-def test_bad_inputs_raise_errors_that_name_the_argument():
-    params, X, y = _problem(8, 5, 10, 20)
+@pytest.fixture(scope="module")
+def small_problem():
+    return _problem(8, 5, 10, 20)
+
+
+def test_init_params_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="n_hidden must be >= 1"):
+        init_params(10, 0)
+    with pytest.raises(TypeError, match="n_features must be an int"):
+        init_params(10.0)
+    with pytest.raises(ValueError, match="dtype must be a floating-point dtype"):
+        init_params(dtype=torch.int64)
+    with pytest.raises(TypeError, match=r"generator must be a torch\.Generator"):
+        init_params(generator=0)
+
+
+def test_predict_rejects_bad_inputs(small_problem):
+    params, X, _ = small_problem
+    with pytest.raises(ValueError, match=r"X must have shape \(N, 10\)"):
+        predict(params, X[0])
+    with pytest.raises(TypeError, match=r"X must be a torch\.Tensor"):
+        predict(params, X.numpy())
+    with pytest.raises(ValueError, match="X must hold at least one sample"):
+        predict(params, X[:0])
+
+
+def test_log_cosh_rejects_non_floating_input():
+    with pytest.raises(TypeError, match="r must be a floating-point tensor"):
+        log_cosh(torch.tensor([1, 2]))
+    with pytest.raises(TypeError, match=r"r must be a torch\.Tensor"):
+        log_cosh(1.0)
+
+
+def test_cost_rejects_bad_params_and_batches(small_problem):
+    params, X, y = small_problem
     with pytest.raises(ValueError, match=r"params lacks key\(s\) \['w2'\]"):
         cost({k: v for k, v in params.items() if k != "w2"}, X, y)
-    with pytest.raises(ValueError, match=r"X must have shape \(N, 10\)"):
-        manual_gradients(params, X[:, :9], y)
-    with pytest.raises(ValueError, match="X must have shape"):
-        predict(params, X[0])
-    with pytest.raises(ValueError, match=r"y must have shape \(5,\)"):
-        cost(params, X, y[:4])
-    with pytest.raises(ValueError, match=r"y must have shape"):
-        autograd_gradients(params, X, y[:, None])
+    with pytest.raises(TypeError, match="params must be a dict"):
+        cost([1, 2], X, y)
     with pytest.raises(ValueError, match=r"params\['b1'\] must have shape \(20,\)"):
         cost({**params, "b1": params["b1"][:19]}, X, y)
-    with pytest.raises(ValueError, match=r"params\['b2'\] must be a 0-d tensor"):
+    with pytest.raises(ValueError, match=r"params\['b2'\] must have shape \(\)"):
         cost({**params, "b2": params["b2"].reshape(1)}, X, y)
     with pytest.raises(ValueError, match=r"params\['W1'\]"):
         cost({**params, "W1": params["W1"].reshape(-1)}, X, y)
-    with pytest.raises(TypeError, match="X has dtype"):
+    with pytest.raises(TypeError, match=r"params\['w2'\] must have dtype torch\.float64"):
+        cost({**params, "w2": params["w2"].float()}, X, y)
+    with pytest.raises(TypeError, match=r"X must have dtype torch\.float64"):
         cost(params, X.float(), y)
-    with pytest.raises(TypeError, match="params must be a dict"):
-        cost([1, 2], X, y)
-    with pytest.raises(ValueError, match="eps"):
-        finite_difference_gradients(params, X, y, eps=0.0)
-    with pytest.raises(ValueError, match="eps"):
-        finite_difference_gradients(params, X, y, eps=-1e-3)
-    with pytest.raises(ValueError, match="n_hidden"):
-        init_params(10, 0)
-    with pytest.raises(TypeError, match="dtype"):
-        init_params(dtype=torch.int64)
-    with pytest.raises(ValueError, match="distribution"):
+    with pytest.raises(ValueError, match=r"y must have shape \(5,\)"):
+        cost(params, X, y[:4])
+
+
+def test_manual_gradients_rejects_a_mismatched_batch(small_problem):
+    params, X, y = small_problem
+    with pytest.raises(ValueError, match=r"X must have shape \(N, 10\)"):
+        manual_gradients(params, X[:, :9], y)
+
+
+def test_autograd_gradients_rejects_a_mismatched_target(small_problem):
+    params, X, y = small_problem
+    with pytest.raises(ValueError, match=r"y must have shape \(5,\)"):
+        autograd_gradients(params, X, y[:, None])
+
+
+def test_partial_cost_rejects_an_unknown_key(small_problem):
+    params, X, y = small_problem
+    with pytest.raises(ValueError, match="key must be one of"):
+        partial_cost(params, X, y, "W2")
+    with pytest.raises(TypeError, match="key must be a str"):
+        partial_cost(params, X, y, 0)
+
+
+@pytest.mark.parametrize(
+    ("eps", "error"),
+    [(0.0, ValueError), (-1e-3, ValueError), (float("nan"), ValueError), ("1e-3", TypeError)],
+)
+def test_finite_difference_gradients_rejects_bad_steps(small_problem, eps, error):
+    params, X, y = small_problem
+    with pytest.raises(error, match="eps must be"):
+        finite_difference_gradients(params, X, y, eps=eps)
+
+
+def test_finite_difference_gradients_accepts_a_numpy_step():
+    params, X, y = _problem(8, 2, 3, 4)
+    fd = finite_difference_gradients(params, X, y, eps=np.float32(1e-6))
+    torch.testing.assert_close(fd["w2"], manual_gradients(params, X, y)["w2"], rtol=1e-6, atol=1e-9)
+
+
+def test_random_data_and_random_problem_reject_bad_arguments():
+    with pytest.raises(ValueError, match="distribution must be one of"):
         random_data(3, distribution="cauchy")
-    with pytest.raises(TypeError, match="r must be a floating-point tensor"):
-        log_cosh(torch.tensor([1, 2]))
+    with pytest.raises(ValueError, match="n_samples must be >= 1"):
+        random_data(0)
+    with pytest.raises(TypeError, match="generator"):
+        random_data(3, generator=1)
+    with pytest.raises(ValueError, match="dtype must be a floating-point dtype"):
+        random_problem(3, dtype=torch.int32)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        random_problem(3, seed=0.5)
 
 
 # -- Boston ---------------------------------------------------------------------------------
-
-
-def test_split_indices_partition_and_reproducibility():
-    train, test = split_indices(506, 0.2, seed=0)
-    assert len(test) == 101 and len(train) == 405
-    assert torch.equal(torch.cat([train, test]).sort().values, torch.arange(506))
-    again = split_indices(506, 0.2, seed=0)
-    assert torch.equal(train, again[0]) and torch.equal(test, again[1])
-    assert not torch.equal(test, split_indices(506, 0.2, seed=1)[1])
-    with pytest.raises(ValueError, match="test_fraction"):
-        split_indices(10, 1.0)
-
-
-def test_standardize_uses_training_statistics_like_scikit_learn():
-    g = torch.Generator().manual_seed(9)
-    train = torch.randn(30, 4, generator=g, dtype=torch.float64) * 5 + 2
-    test = torch.randn(7, 4, generator=g, dtype=torch.float64)
-    train_z, test_z = standardize(train, test)
-    scaler = StandardScaler().fit(train.numpy())
-    np.testing.assert_allclose(train_z.numpy(), scaler.transform(train.numpy()), rtol=1e-12)
-    np.testing.assert_allclose(test_z.numpy(), scaler.transform(test.numpy()), rtol=1e-12)
-    with pytest.raises(ValueError, match="columns"):
-        standardize(train, test[:, :3])
-
-
-def test_boston_split_is_the_raw_table_scaled_by_training_statistics():
-    boston = load_boston()
-    data = boston_split(seed=0)
-    train, test = split_indices(506, 0.2, seed=0)
-    scaler = StandardScaler().fit(boston.data[train.numpy()])
-    np.testing.assert_allclose(
-        data["X_test"].numpy(), scaler.transform(boston.data[test.numpy()]), rtol=1e-10
-    )
-    np.testing.assert_array_equal(data["y_train"].numpy(), boston.target[train.numpy()])
-    np.testing.assert_array_equal(data["y_test"].numpy(), boston.target[test.numpy()])
 
 
 def test_linear_regression_baseline_matches_least_squares():
@@ -339,6 +365,11 @@ def test_linear_regression_baseline_matches_least_squares():
     test_design = np.column_stack([data["X_test"].numpy(), np.ones(len(data["y_test"]))])
     expected = np.mean((test_design @ coef - data["y_test"].numpy()) ** 2)
     assert linear_regression_baseline(seed=0)["test_mse"] == pytest.approx(expected, rel=1e-8)
+
+
+def test_linear_regression_baseline_rejects_a_bad_fraction():
+    with pytest.raises(ValueError, match="test_fraction must be < 1"):
+        linear_regression_baseline(test_fraction=1.0)
 
 
 @pytest.fixture(scope="module")
@@ -371,9 +402,64 @@ def test_train_boston_reaches_a_linear_models_test_error(boston_history):
 
 
 def test_train_boston_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="optimizer"):
+    with pytest.raises(ValueError, match="optimizer must be one of"):
         train_boston(1, optimizer="lbfgs")
-    with pytest.raises(ValueError, match="epochs"):
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
         train_boston(0)
-    with pytest.raises(ValueError, match="lr"):
+    with pytest.raises(ValueError, match="lr must be > 0"):
         train_boston(1, lr=0.0)
+    with pytest.raises(TypeError, match="lr must be a real number"):
+        train_boston(1, lr="0.01")
+
+
+BOSTON_SPLIT_KEYS = {
+    "split",
+    "net_train_mse",
+    "net_test_mse",
+    "linear_train_mse",
+    "linear_test_mse",
+    "history",
+}
+
+
+@pytest.fixture(scope="module")
+def three_splits():
+    return boston_over_splits(3, epochs=2, seed=5)
+
+
+def test_boston_over_splits_pairs_train_boston_and_the_linear_model(three_splits):
+    assert [row["split"] for row in three_splits] == [5, 6, 7]
+    for row in three_splits:
+        assert set(row) == BOSTON_SPLIT_KEYS
+        history = train_boston(2, seed=row["split"])
+        assert row["history"] == history
+        assert row["net_train_mse"] == history[-1]["train_mse"]
+        assert row["net_test_mse"] == history[-1]["test_mse"]
+        # The linear model, fitted here by least squares on the same split.
+        data = boston_split(seed=row["split"])
+        design = np.column_stack([data["X_train"].numpy(), np.ones(len(data["y_train"]))])
+        coef, *_ = np.linalg.lstsq(design, data["y_train"].numpy(), rcond=None)
+        test_design = np.column_stack([data["X_test"].numpy(), np.ones(len(data["y_test"]))])
+        expected = np.mean((test_design @ coef - data["y_test"].numpy()) ** 2)
+        assert row["linear_test_mse"] == pytest.approx(expected, rel=1e-8)
+
+
+def test_boston_over_splits_draws_different_splits(three_splits):
+    linear = [row["linear_test_mse"] for row in three_splits]
+    net = [row["net_test_mse"] for row in three_splits]
+    assert len(set(linear)) == 3
+    assert len(set(net)) == 3
+
+
+def test_boston_over_splits_is_reproducible(three_splits):
+    assert boston_over_splits(3, epochs=2, seed=5) == three_splits
+    assert boston_over_splits(1, epochs=2, seed=6)[0] == three_splits[1]
+
+
+def test_boston_over_splits_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="n_splits must be >= 1"):
+        boston_over_splits(0)
+    with pytest.raises(TypeError, match="n_splits must be an int"):
+        boston_over_splits(2.0)
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        boston_over_splits(1, epochs=0)

@@ -1,0 +1,242 @@
+"""hw1.check: right answers pass, each classic mistake fails and is named, bad files end cleanly."""
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+
+import hw1.check as checker
+from hw1.check import NAMES, check, check_file, main
+
+ANSWERS = Path(__file__).parent / "check_answers"
+PYTHON = [sys.executable, "-m", "hw1.check"]
+# Short limits so a broken fixture costs seconds; subprocess.run's timeout guards the test.
+FAST = ["--load-timeout", "20", "--timeout", "20"]
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(f"answers_{name}", ANSWERS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_cli(*args, timeout=120):
+    return subprocess.run(
+        [*PYTHON, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+# -- right answers ----------------------------------------------------------------------
+
+
+def test_project_answers_pass_every_check_through_the_command():
+    result = run_cli(str(ANSWERS / "right_hw1.py"), "--json", *FAST)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["passed"] is True
+    names = [c["name"] for c in record["checks"]]
+    assert names == [n for n in NAMES if n != "my_model"]
+    assert record["absent"] == ["my_model"]
+    for c in record["checks"]:
+        assert set(c) == {"name", "passed", "message", "cases"}
+        assert c["passed"] is True and c["cases"] > 0, c
+    # In --json mode the human report goes to stderr.
+    assert "12 of 12 checks passed" in result.stderr
+    assert "depth counts linear layers" in result.stderr
+
+
+def test_answers_written_from_scratch_pass_and_hidden_layer_depth_is_accepted():
+    report = check(load("right_student"))
+    assert report.passed and report.exit_code == 0, str(report)
+    assert report.absent == ["MLP"]
+    by_name = {c.name: c for c in report.checks}
+    assert "depth counts hidden layers" in by_name["my_model"].message
+    assert "my_model(8) has 9 nn.Linear" in by_name["my_model"].message
+    assert "not supported" in by_name["jacobian_forward"].message  # batch is optional
+
+
+def test_init_uniform_alone_is_checked_on_a_reference_model():
+    report = check({"init_uniform_": load("right_student").init_uniform_})
+    (result,) = report.checks
+    assert result.passed, result.message
+    assert "reference" in result.message and "Xavier (d = 'xavier')" in result.message
+
+
+def test_notebook_with_right_answers_passes_and_skipped_magics_are_reported(tmp_path):
+    source = (ANSWERS / "right_student.py").read_text()
+    head, _, rest = source.partition("\n\n\ndef manual_gradients")
+    cells = [
+        nbformat.v4.new_markdown_cell("# My answers"),
+        nbformat.v4.new_code_cell("%matplotlib inline\n!pip install torch\n" + head),
+        nbformat.v4.new_code_cell("def manual_gradients" + rest),
+        nbformat.v4.new_code_cell("if True:\n    %time x = 1\nprint('done')"),
+    ]
+    path = tmp_path / "answers.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    report = check_file(path, load_timeout=60, check_timeout=20)
+    assert report.exit_code == 0, str(report)
+    assert len(report.checks) == 12
+    (note,) = report.notes
+    assert "skipped 3 notebook line(s)" in note
+    assert "cell 1 line 1: %matplotlib inline" in note and "!pip install torch" in note
+
+
+# -- the catalogue of classic mistakes --------------------------------------------------
+
+CATALOGUE = [
+    ("wrong_q1_missing_mean", "manual_gradients", "missing 1/N"),
+    ("wrong_q1_extra_mean", "manual_gradients", "an extra 1/N"),
+    ("wrong_q1_transposed", "manual_gradients", "W1: transposed: shape (3, 5) where (H, D)"),
+    ("wrong_q1_tanh_prime", "manual_gradients", "W1, b1, X: tanh′ written as 1 − tanh"),
+    ("wrong_q1_sign", "manual_gradients", "W1, b1, w2, b2, X: flipped sign"),
+    ("wrong_q1c_not_restored", "numerical_gradient", "perturbed entry was not put back"),
+    ("wrong_q1c_divide_by_h", "numerical_gradient", "divided by h instead of 2h"),
+    ("wrong_q2_jacobian_dp", "jacobian_reverse", "Jacobian returned as (D, P)"),
+    ("wrong_q2_tanh_prime", "jacobian_forward", "tanh′ written as 1 − tanh"),
+    ("wrong_q2c_uses_jacfwd", "jacobian_forward", "not forward mode by hand: it uses a torch.func"),
+    ("wrong_q2c_dual_tensors", "jacobian_forward", "not forward mode by hand: it uses forward-AD"),
+    ("wrong_q2c_autograd_rows", "jacobian_forward", "not forward mode by hand: it uses a tensor"),
+    ("wrong_q3_tent_outside", "tent_net", "right on [0, 1] but wrong outside it, for x > 1"),
+    ("wrong_q3_soft_one_sided", "soft_threshold_net", "misses the negative side"),
+    ("wrong_q3_xor", "xnor_net", "computes XOR, not XNOR"),
+    ("wrong_q4_depth", "MLP", "follows neither convention"),
+    ("wrong_q4_tanh_logits", "MLP", "applies tanh to the output logits too"),
+    ("wrong_q4_xavier_fan_in", "init_uniform_", "Xavier bound √(6/n_in), from fan-in only"),
+    ("wrong_q4_normal", "init_uniform_", "as for N(0, d²), not U(−d, d)"),
+    ("wrong_q4_bias", "init_uniform_", "biases not set to zero"),
+    ("wrong_q5_gradient_mean", "gradient", "the gradient of the mean (1/2N)‖Xw − y‖²"),
+    ("wrong_q5_gradient_sign", "gradient", "flipped sign"),
+    ("wrong_q5_off_by_one", "closed_form_iterate", "iterate off by one step: returned w_1 for w_0"),
+    ("wrong_q5_iterate_mean", "closed_form_iterate", "gradient of the mean loss"),
+    ("wrong_q5_normal_equations", "minimizer", "X^T X is singular here"),
+]
+
+
+@pytest.mark.parametrize(("file", "name", "named"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_each_classic_mistake_fails_and_is_named(file, name, named):
+    report = check(load(file), timeout=30)
+    (result,) = report.checks
+    assert result.name == name
+    assert not result.passed
+    assert named in result.message, result.message
+    assert report.exit_code == 1
+    assert "FAIL" in str(report) and "FAIL" in report._repr_html_()
+
+
+def test_the_catalogue_covers_every_wrong_answer_file():
+    files = {p.stem for p in ANSWERS.glob("wrong_*.py")}
+    assert files == {c[0] for c in CATALOGUE}
+    assert len(files) >= 12
+
+
+def test_the_same_mistake_in_the_project_answer_is_caught():
+    """Break one step of the project's own answer: the check must notice."""
+    from hw1.least_squares import gradient
+
+    def halved(X, w, y):
+        return gradient(X, w, y) / X.shape[0]
+
+    report = check({"gradient": halved})
+    assert not report.checks[0].passed
+    assert "gradient of the mean" in report.checks[0].message
+
+
+# -- files that cannot be checked ---------------------------------------------------------
+
+
+def test_syntax_error_exits_2_with_the_error_shown():
+    result = run_cli(str(ANSWERS / "syntax_error.py"), *FAST)
+    assert result.returncode == 2
+    assert "SyntaxError" in result.stdout and "syntax_error.py" in result.stdout
+    assert "line 5" in result.stdout
+
+
+def test_file_raising_on_import_exits_2_with_its_traceback():
+    result = run_cli(str(ANSWERS / "raises_on_import.py"), "--json", *FAST)
+    assert result.returncode == 2
+    record = json.loads(result.stdout)
+    assert record["passed"] is False and record["checks"] == []
+    assert "FileNotFoundError" in record["error"]
+    assert 'raises_on_import.py", line 5' in record["error"]
+    assert "Traceback" in result.stderr
+
+
+def test_file_that_never_returns_is_stopped_and_exits_2():
+    result = run_cli(str(ANSWERS / "never_returns.py"), "--load-timeout", "2", timeout=60)
+    assert result.returncode == 2
+    assert "did not finish within the time limit of 2 s" in result.stdout
+
+
+def test_file_that_blocks_the_alarm_is_killed(monkeypatch):
+    monkeypatch.setattr(checker, "_GRACE", 2.0)
+    report = check_file(ANSWERS / "ignores_alarm.py", only="gradient", load_timeout=1, check_timeout=1)
+    assert report.exit_code == 2
+    assert "stopped after 4 s" in report.error
+
+
+def test_a_hanging_function_fails_its_check_and_the_others_still_run():
+    report = check(load("hangs_in_check"), timeout=1)
+    by_name = {c.name: c for c in report.checks}
+    assert by_name["gradient"].passed
+    assert not by_name["minimizer"].passed
+    assert "did not finish within the time limit of 1 s" in by_name["minimizer"].message
+    assert report.exit_code == 1
+
+
+def test_file_defining_none_of_the_names_exits_2():
+    report = check(load("defines_nothing"))
+    assert report.exit_code == 2 and not report.passed
+    assert "defines none of the names" in str(report)
+
+
+# -- the interface ----------------------------------------------------------------------
+
+
+def test_help_says_that_checking_runs_the_code(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "RUNS the code in PATH" in text
+    assert "Exit status: 0" in text and "1 a function fails" in text
+
+
+def test_only_restricts_the_checks_and_rejects_unknown_names():
+    report = check(load("right_student"), only="gradient, minimizer")
+    assert [c.name for c in report.checks] == ["gradient", "minimizer"]
+    assert report.absent == []
+    with pytest.raises(ValueError, match="only must name functions"):
+        check(load("right_student"), only=["gradients"])
+    with pytest.raises(SystemExit) as stop:
+        main([str(ANSWERS / "right_student.py"), "--only", "gradients"])
+    assert stop.value.code == 2
+
+
+def test_check_file_rejects_other_files(tmp_path):
+    with pytest.raises(ValueError, match=r"\.py file or an \.ipynb"):
+        check_file(tmp_path / "answers.txt")
+    with pytest.raises(FileNotFoundError):
+        check_file(tmp_path / "missing.py")
+
+
+def test_report_html_and_text_name_every_check():
+    report = check(load("right_student"), only=["gradient", "tent_net"])
+    html = report._repr_html_()
+    assert "<table>" in html and html.count("<tr>") == 3  # header + two checks
+    text = str(report)
+    assert "PASS  gradient" in text and "PASS  tent_net" in text
+    assert report.to_dict()["passed"] is True
+
+
+def test_check_does_not_disturb_the_callers_random_state():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    check(load("right_student"), only="init_uniform_")
+    assert torch.equal(torch.rand(3), expected)
