@@ -156,13 +156,17 @@ ax_pairs.set_xlabel("LinearRegression, test MSE")
 ax_pairs.set_ylabel("network after 15 epochs, test MSE")
 ax_pairs.legend(fontsize=8, loc="upper left")
 order = np.argsort(difference)
-ax_diff.plot(range(N_SPLITS), difference[order], "o")
+rank = np.arange(1, N_SPLITS + 1)
+ax_diff.plot(rank, difference[order], "o")
+split0_rank = rank[order == 0]
+ax_diff.scatter(split0_rank, difference[0], s=90, facecolors="none", edgecolors="red")
 mean_difference, sd_difference = difference.mean(), sd["linear - network, test MSE"]
 ax_diff.axhline(mean_difference, color="black", label="mean")
 band = (mean_difference - sd_difference, mean_difference + sd_difference)
 ax_diff.axhspan(*band, color="grey", alpha=0.25, label="mean ± sd")
 ax_diff.axhline(0, color="grey", linestyle=":")
-ax_diff.set_xlabel("split, sorted by the difference")
+ax_diff.set_xticks([1, 5, 10, 15, 20])
+ax_diff.set_xlabel("split, ranked by the difference")
 ax_diff.set_ylabel("linear - network, test MSE")
 ax_diff.legend(fontsize=8, loc="upper left")
 fig.suptitle(f"Paired test errors over {N_SPLITS} random splits")
@@ -173,7 +177,7 @@ fig.tight_layout()
 # band the range from the smallest to the largest value at that epoch.
 net_test_curves = np.array([[row["test_mse"] for row in s["history"]] for s in splits])
 net_train_curves = np.array([[row["train_mse"] for row in s["history"]] for s in splits])
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(figsize=(7, 5))
 for curves, label, marker in (
     (net_train_curves, "network, train", "o-"),
     (net_test_curves, "network, test", "s-"),
@@ -197,7 +201,7 @@ ax.set_ylabel("mean squared error  [($1000)²]")
 ax.set_xticks(epochs)
 ax.set_ylim(bottom=0)
 ax.set_title(f"Errors per epoch over {N_SPLITS} random splits")
-ax.legend(fontsize=8, ncol=2)
+ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
 fig.tight_layout()
 
 # %%

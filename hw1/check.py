@@ -6,7 +6,7 @@ namespace for the functions the assignment asks for, under the names the ``hw1``
 uses, and checks each one it finds on cases the reader cannot tune to: several shapes
 (never square where a transpose could hide), several seeds, float64, and the edge cases
 of each question. Each answer is compared with an oracle nobody on this project wrote
-(autograd, :mod:`torch.func`, plain gradient-descent steps, a dense grid), and the
+(autograd, ``torch.func``, plain gradient-descent steps, a dense grid), and the
 classic mistakes are recognised and named.
 
 In a notebook, :func:`check` takes the notebook's own namespace (``globals()``) or a
@@ -123,7 +123,7 @@ class Report:
     source : str
         What was checked: a file path or ``"namespace"``.
     checks : list of CheckResult
-        One per function found, in the order of :data:`NAMES`.
+        One per function found, in the order the names are looked for.
     absent : list of str
         The names looked for and not found.
     notes : list of str
@@ -151,7 +151,7 @@ class Report:
         return 0 if self.passed else 1
 
     def to_dict(self) -> dict[str, object]:
-        """Return the ``--json`` record: ``passed``, ``checks``, ``absent``, ``notes``, ``error``."""
+        """Return the ``--json`` record: passed, checks, absent, notes and error."""
         return {
             "passed": self.passed,
             "checks": [c.to_dict() for c in self.checks],
@@ -259,7 +259,7 @@ def _time_limit(seconds: float | None, what: str) -> Iterator[None]:
 
 
 def _student_traceback(exc: BaseException) -> str:
-    """The traceback of ``exc`` without the checker's own frames."""
+    """Return the traceback of ``exc`` without the checker's own frames."""
     frames = [
         frame
         for frame in traceback.extract_tb(exc.__traceback__)
@@ -322,13 +322,19 @@ def _shape_mismatch(got: torch.Tensor, ref: torch.Tensor, names: str) -> str:
     want, have = tuple(ref.shape), tuple(got.shape)
     if ref.ndim >= 2 and have == tuple(reversed(want[-2:])) and ref.ndim == got.ndim == 2:
         transposed = _error(got, ref.T) <= 1e-6
-        return (
-            f"transposed: shape {have} where {names} = {want} is expected"
-            + (" (it is the transpose of the right answer)" if transposed else "")
+        return f"transposed: shape {have} where {names} = {want} is expected" + (
+            " (it is the transpose of the right answer)" if transposed else ""
         )
     if got.numel() == ref.numel():
         return f"shape {have} where {names} = {want} is expected (same entries, wrong shape?)"
     return f"shape {have} where {names} = {want} is expected"
+
+
+_TALLY = [0]  # test cases run by the check in progress
+
+
+def _tally(n: int = 1) -> None:
+    _TALLY[0] += n
 
 
 def _generator(seed: int) -> torch.Generator:
@@ -347,7 +353,7 @@ class _AutogradMonitor(TorchFunctionMode):
         super().__init__()
         self.uses: set[str] = set()
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: D105
+    def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         self._visit(args)
         self._visit(kwargs.values())
@@ -458,8 +464,7 @@ def _q1_closed_form(params, X, y, *, act_derivative=None, dl_dr=None) -> dict:
     return {"W1": delta.T @ X, "b1": delta.sum(0), "w2": A.T @ g, "b2": g.sum(), "X": delta @ W1}
 
 
-def _check_manual_gradients(fn: Callable) -> tuple[str, int]:
-    cases = 0
+def _check_manual_gradients(fn: Callable) -> str:
     for (n, d, h), seed in itertools.product(_Q1_SHAPES, _SEEDS):
         params, X, y = _q1_problem(n, d, h, seed)
         case = f"N={n}, D={d}, H={h}, seed {seed}"
@@ -470,7 +475,7 @@ def _check_manual_gradients(fn: Callable) -> tuple[str, int]:
             y.clone(),
             what=f"manual_gradients ({case})",
         )
-        cases += 1
+        _tally()
         if isinstance(out, list | tuple) and len(out) == 5:
             out = dict(zip(_Q1_KEYS, out, strict=True))
         if not isinstance(out, Mapping):
@@ -507,7 +512,7 @@ def _check_manual_gradients(fn: Callable) -> tuple[str, int]:
         if problems:
             lines = [f"{', '.join(keys)}: {diagnosis}" for diagnosis, keys in problems.items()]
             raise _Fail(f"wrong for {case}:\n" + "\n".join(lines))
-    return f"all five gradients match autograd ({len(_Q1_SHAPES)} shapes x 2 seeds)", cases
+    return f"all five gradients match autograd ({len(_Q1_SHAPES)} shapes x 2 seeds)"
 
 
 def _numerical_gradient_problems(seed: int) -> list[tuple[str, Callable, torch.Tensor]]:
@@ -532,8 +537,7 @@ def _numerical_gradient_problems(seed: int) -> list[tuple[str, Callable, torch.T
     ]
 
 
-def _check_numerical_gradient(fn: Callable) -> tuple[str, int]:
-    cases = 0
+def _check_numerical_gradient(fn: Callable) -> str:
     for seed in _SEEDS:
         for label, f, t in _numerical_gradient_problems(seed):
             t = t.to(F64)
@@ -541,16 +545,14 @@ def _check_numerical_gradient(fn: Callable) -> tuple[str, int]:
             before = t.clone()
             with _no_autograd_watch() as uses:
                 out = _call(fn, f, t, what=f"numerical_gradient ({case})")
-            cases += 1
+            _tally()
             if uses:
                 raise _Fail(
                     f"not finite differences: it uses {', '.join(sorted(uses))} ({case}); "
                     "the question asks for differences of function values only"
                 )
             if not torch.equal(t, before):
-                raise _Fail(
-                    f"changed its argument t ({case}): a perturbed entry was not put back"
-                )
+                raise _Fail(f"changed its argument t ({case}): a perturbed entry was not put back")
             got = _tensor(out, "numerical_gradient")
             leaf = t.clone().requires_grad_(True)
             with torch.enable_grad():
@@ -566,10 +568,8 @@ def _check_numerical_gradient(fn: Callable) -> tuple[str, int]:
                 ("half the gradient: a one-sided difference divided by 2h", ref / 2),
             ]
             named = _first_match(got, variants, 1e-4)
-            raise _Fail(
-                f"{named or f'differs from autograd (relative error {err:.1e})'} ({case})"
-            )
-    return "matches autograd on 3 functions x 2 seeds, argument left unchanged", cases
+            raise _Fail(f"{named or f'differs from autograd (relative error {err:.1e})'} ({case})")
+    return "matches autograd on 3 functions x 2 seeds, argument left unchanged"
 
 
 # -- Q2: Jacobians ------------------------------------------------------------------------
@@ -595,7 +595,7 @@ def _q2_forward(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> torch.T
 
 
 def _q2_wrong_tanh(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """The Jacobian with tanh′ taken as 1 − tanh, to recognise that mistake."""
+    """Return the Jacobian with tanh′ taken as 1 − tanh, to recognise that mistake."""
     L = len(weights) - 1
     h, J = x, torch.eye(x.shape[0], dtype=x.dtype)
     for i in range(1, L + 1):
@@ -605,8 +605,7 @@ def _q2_wrong_tanh(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> torc
     return weights["WF"] @ J
 
 
-def _check_jacobian(fn: Callable, name: str, *, by_hand: bool) -> tuple[str, int]:
-    cases = 0
+def _check_jacobian(fn: Callable, name: str, *, by_hand: bool) -> str:
     batch_notes = []
     for (D, K, P, L), seed in itertools.product(_Q2_SIZES, _SEEDS):
         weights = _q2_weights(D, K, P, L, seed)
@@ -615,7 +614,7 @@ def _check_jacobian(fn: Callable, name: str, *, by_hand: bool) -> tuple[str, int
         watch = _no_autograd_watch() if by_hand else contextlib.nullcontext(set())
         with watch as uses:
             out = _call(fn, {k: w.clone() for k, w in weights.items()}, x.clone(), what=name)
-        cases += 1
+        _tally()
         if uses:
             raise _Fail(
                 f"not forward mode by hand: it uses {', '.join(sorted(uses))} ({case}); "
@@ -644,22 +643,24 @@ def _check_jacobian(fn: Callable, name: str, *, by_hand: bool) -> tuple[str, int
             )
         if seed == _SEEDS[0]:
             batch_notes.append(_check_jacobian_batch(fn, name, weights, D, P, by_hand, case))
-            cases += batch_notes[-1] == "batch checked"
+            _tally(int(batch_notes[-1] == "batch checked"))
     supported = [note for note in batch_notes if note == "batch checked"]
-    message = f"matches torch.func.jacrev for one input of shape (D,) ({len(_Q2_SIZES)} sizes x 2 seeds)"
+    message = (
+        f"matches torch.func.jacrev for one input of shape (D,) ({len(_Q2_SIZES)} sizes x 2 seeds)"
+    )
     if by_hand:
         message += "; no autograd, torch.func or dual tensors used"
     if len(supported) == len(batch_notes):
         message += "; a batch of shape (N, D) gives (N, P, D), also right"
     else:
         message += "; " + next(note for note in batch_notes if note != "batch checked")
-    return message, cases
+    return message
 
 
 def _check_jacobian_batch(
     fn: Callable, name: str, weights: dict, D: int, P: int, by_hand: bool, case: str
 ) -> str:
-    N = 4
+    N = 7  # differs from every D and P used
     X = torch.randn(N, D, generator=_generator(3200), dtype=F64)
     watch = _no_autograd_watch() if by_hand else contextlib.nullcontext(set())
     try:
@@ -676,10 +677,17 @@ def _check_jacobian_batch(
         )
     ref = torch.stack([torch.func.jacrev(lambda v: _q2_forward(weights, v))(x) for x in X])
     if got.shape != (N, P, D):
-        return f"a batch of shape (N, D) gives shape {tuple(got.shape)}, not (N, P, D): batches not checked (optional)"
+        return (
+            f"a batch of shape (N, D) gives shape {tuple(got.shape)}, not (N, P, D): "
+            "batches not checked (optional)"
+        )
     err = _error(got, ref)
     if err > 1e-6:
-        hint = " (N, D, P: each Jacobian transposed)" if _error(got, ref.transpose(1, 2)) < 1e-6 else ""
+        hint = (
+            " (N, D, P: each Jacobian transposed)"
+            if _error(got, ref.transpose(1, 2)) < 1e-6
+            else ""
+        )
         raise _Fail(
             f"wrong for a batch of N={N} inputs{hint}: relative error {err:.1e} "
             f"against torch.func.jacrev ({case})"
@@ -770,7 +778,7 @@ def _tolerance(x: torch.Tensor) -> torch.Tensor:
 
 
 def _worst(x: torch.Tensor, got: torch.Tensor, ref: torch.Tensor, mask: torch.Tensor) -> str:
-    """The worst wrong point, preferring a moderate x (|x| <= 10) to read easily."""
+    """Describe the worst wrong point, preferring a moderate x (|x| <= 10)."""
     moderate = mask & (x.abs() <= 10)
     if bool(moderate.any()):
         mask = moderate
@@ -779,10 +787,11 @@ def _worst(x: torch.Tensor, got: torch.Tensor, ref: torch.Tensor, mask: torch.Te
     return f"f({float(x[i]):g}) = {float(got[i]):.4g}, expected {float(ref[i]):.4g}"
 
 
-def _check_tent_net(factory: Callable) -> tuple[str, int]:
+def _check_tent_net(factory: Callable) -> str:
     x = _grid(-2.0, 3.0, (0.0, 0.25, 0.5, 0.75, 1.0))
     net = _build_net(factory, (), "tent_net()")
     got = _run_scalar_net(net, x, "the tent network")
+    _tally(len(x))
     ref = _tent(x)
     bad = ~((got - ref).abs() <= _tolerance(x))
     if bool(bad.any()):
@@ -801,21 +810,19 @@ def _check_tent_net(factory: Callable) -> tuple[str, int]:
         raise _Fail(f"wrong on [0, 1]: {_worst(x, got, ref, bad & inside)}")
     return (
         f"equals the tent on {len(x)} points: a dense grid of [-2, 3], the kinks 0, 1/2, 1, "
-        f"and |x| up to 1e6; {_layer_note(net)}",
-        len(x),
+        f"and |x| up to 1e6; {_layer_note(net)}"
     )
 
 
-def _check_soft_threshold_net(factory: Callable) -> tuple[str, int]:
+def _check_soft_threshold_net(factory: Callable) -> str:
     thresholds = (0.5, 1.3, 0.0)
     right_for = []
-    cases = 0
     failures = []
     for s in thresholds:
         x = _grid(-4.0, 4.0, (s, -s, 0.0))
         net = _build_net(factory, (s,), f"soft_threshold_net({s})")
         got = _run_scalar_net(net, x, f"the network of soft_threshold_net({s})")
-        cases += len(x)
+        _tally(len(x))
         ref = _soft_threshold(x, s)
         bad = ~((got - ref).abs() <= _tolerance(x))
         if not bool(bad.any()):
@@ -838,12 +845,11 @@ def _check_soft_threshold_net(factory: Callable) -> tuple[str, int]:
         raise _Fail("\n".join(failures))
     return (
         "equals max(|x| − s, 0)·sign(x) for s = 0.5, 1.3 and 0 on dense grids of [-4, 4], "
-        "the kinks ±s, and |x| up to 1e6",
-        cases,
+        "the kinks ±s, and |x| up to 1e6"
     )
 
 
-def _check_xnor_net(factory: Callable) -> tuple[str, int]:
+def _check_xnor_net(factory: Callable) -> str:
     inputs = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=F64)
     target = torch.tensor([1.0, 0.0, 0.0, 1.0], dtype=F64)
     try:
@@ -877,22 +883,33 @@ def _check_xnor_net(factory: Callable) -> tuple[str, int]:
             raise _Fail(f"{what} returned a {type(net).__name__}; expected a network")
         _check_layers(net, what)
         with torch.no_grad():
-            out = _tensor(_call(net, inputs.to(_net_dtype(net)), what=f"the network of {what}"), what)
+            out = _tensor(
+                _call(net, inputs.to(_net_dtype(net)), what=f"the network of {what}"), what
+            )
         if out.numel() != 4:
-            raise _Fail(f"{what} maps shape (4, 2) to shape {tuple(out.shape)}; expected (4, 1) or (4,)")
+            raise _Fail(
+                f"{what} maps shape (4, 2) to shape {tuple(out.shape)}; expected (4, 1) or (4,)"
+            )
         out = out.reshape(-1)
         decision = (out > 0.5).to(F64)
         if bool((decision == 1 - target).all()):
-            raise _Fail(f"{what} computes XOR, not XNOR: outputs {out.tolist()} on (0,0), (0,1), (1,0), (1,1)")
+            raise _Fail(
+                f"{what} computes XOR, not XNOR: outputs {out.tolist()} "
+                "on (0,0), (0,1), (1,0), (1,1)"
+            )
         wrong = [
-            f"(x1, x2) = {tuple(int(v) for v in inputs[i].tolist())}: output {float(out[i]):.3g}, expected {int(target[i])}"
+            f"(x1, x2) = {tuple(int(v) for v in inputs[i].tolist())}: "
+            f"output {float(out[i]):.3g}, expected {int(target[i])}"
             for i in range(4)
             if decision[i] != target[i]
         ]
         if wrong:
             raise _Fail(f"{what} is wrong (output > 1/2 read as 1) at " + "; ".join(wrong))
         checked.append(what)
-    return f"{', '.join(checked)}: right on all four inputs (output > 1/2 read as 1)", 4 * len(checked)
+        _tally(4)
+    return f"{', '.join(checked)}: right on all four inputs (output > 1/2 read as 1)", 4 * len(
+        checked
+    )
 
 
 # -- Q4: the MNIST network and its initialisation -----------------------------------------
@@ -901,7 +918,7 @@ _WIDTH, _PIXELS, _CLASSES = 50, 784, 10
 
 
 def _linear_chain(model: nn.Module) -> list[nn.Linear]:
-    """The model's linear layers from input to output (registration order, input first)."""
+    """Return the linear layers from input to output (registration order, input first)."""
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     first = [m for m in linears if m.in_features == _PIXELS]
     if first and linears[0] is not first[0]:
@@ -914,10 +931,9 @@ def _linear_chain(model: nn.Module) -> list[nn.Linear]:
     return linears
 
 
-def _check_model(factory: Callable, name: str) -> tuple[str, int]:
+def _check_model(factory: Callable, name: str) -> str:
     depths = (3, 8)
     found = set()
-    cases = 0
     for depth in depths:
         model = _call(factory, depth, what=f"{name}({depth})")
         if not isinstance(model, nn.Module):
@@ -946,7 +962,9 @@ def _check_model(factory: Callable, name: str) -> tuple[str, int]:
         dtype = linears[0].weight.dtype
         x = torch.randn(5, _PIXELS, generator=_generator(4000 + depth), dtype=F64).to(dtype)
         with torch.no_grad():
-            out = _tensor(_call(model, x, what=f"{name}({depth}) on a batch of shape (5, 784)"), name)
+            out = _tensor(
+                _call(model, x, what=f"{name}({depth}) on a batch of shape (5, 784)"), name
+            )
             if out.shape != (5, _CLASSES):
                 raise _Fail(
                     f"{name}({depth}) maps a batch of shape (5, 784) to {tuple(out.shape)}; "
@@ -958,7 +976,7 @@ def _check_model(factory: Callable, name: str) -> tuple[str, int]:
                 ref_last_tanh = torch.tanh(ref_last_tanh)
                 if i < n - 1:
                     ref, ref_relu = torch.tanh(ref), torch.relu(ref_relu)
-        cases += 1
+        _tally()
         tol = 1e-5 if dtype == torch.float32 else 1e-9
         if _error(out, ref.to(F64)) > tol:
             if _error(out, ref_last_tanh.to(F64)) <= tol:
@@ -975,8 +993,7 @@ def _check_model(factory: Callable, name: str) -> tuple[str, int]:
     return (
         f"depth counts {convention} (found: {name}(8) has "
         f"{8 if convention == 'linear layers' else 9} nn.Linear); 784 → 50 … → 10 with tanh "
-        "between layers and none on the logits",
-        cases,
+        "between layers and none on the logits"
     )
 
 
@@ -989,7 +1006,7 @@ class _ReferenceMLP(nn.Module):
         sizes = [_PIXELS] + [_WIDTH] * (depth - 1) + [_CLASSES]
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in itertools.pairwise(sizes))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # noqa: D102
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         *hidden, last = self.layers
         for layer in hidden:
             x = torch.tanh(layer(x))
@@ -1019,7 +1036,7 @@ def _apply_init(fn: Callable, model: nn.Module, d: object, seed: int, what: str)
 
 
 def _uniform_problems(w: torch.Tensor, bound: float, label: str) -> str | None:
-    """What is wrong with weights meant to be U(-bound, bound), or None."""
+    """Say what is wrong with weights meant to be U(-bound, bound), or return None."""
     n = w.numel()
     top = float(w.abs().max())
     if not math.isfinite(top):
@@ -1058,18 +1075,19 @@ def _ks_uniform(u: torch.Tensor) -> float:
     return float(torch.maximum(upper, lower).max())
 
 
-def _check_init_uniform_(fn: Callable, namespace: Mapping[str, object]) -> tuple[str, int]:
+def _check_init_uniform_(fn: Callable, namespace: Mapping[str, object]) -> str:
     model, model_name = _init_model(namespace)
-    cases = 0
     for d, seed in ((0.01, 0), (0.1, 1), (2.0, 2), (0.1, 3)):
         what = f"init_uniform_(model, {d}) with seed {seed}"
         net = _apply_init(fn, model, d, seed, what)
         linears = _linear_chain(net)
-        cases += 1
+        _tally()
         pooled = []
         for i, layer in enumerate(linears, 1):
             w = layer.weight.detach().to(F64).reshape(-1)
-            problem = _uniform_problems(w, d, f"layer {i} ({layer.in_features} → {layer.out_features})")
+            problem = _uniform_problems(
+                w, d, f"layer {i} ({layer.in_features} → {layer.out_features})"
+            )
             if problem:
                 raise _Fail(f"{what}: {problem}")
             if layer.bias is not None and bool((layer.bias != 0).any()):
@@ -1086,12 +1104,10 @@ def _check_init_uniform_(fn: Callable, namespace: Mapping[str, object]) -> tuple
                 f"(Kolmogorov-Smirnov distance {ks:.3g})"
             )
     xavier_note = _check_xavier(fn, model, namespace)
-    cases += 2 if xavier_note.startswith("Xavier") else 0
     return (
         f"on {model_name}: every weight within ±d, spread matching U(−d, d) (variance d²/3 "
         f"per layer, Kolmogorov-Smirnov over all weights), biases 0, for d = 0.01, 0.1, 2; "
-        f"{xavier_note}",
-        cases,
+        f"{xavier_note}"
     )
 
 
@@ -1105,6 +1121,7 @@ def _check_xavier(fn: Callable, model: nn.Module, namespace: Mapping[str, object
             continue
         for seed in (5, 6):
             net = _apply_init(fn, model, d, seed, f"init_uniform_(model, {d!r})")
+            _tally()
             for i, layer in enumerate(_linear_chain(net), 1):
                 n_in, n_out = layer.in_features, layer.out_features
                 w = layer.weight.detach().to(F64).reshape(-1)
@@ -1117,16 +1134,26 @@ def _check_xavier(fn: Callable, model: nn.Module, namespace: Mapping[str, object
                 for formula, other in (
                     ("√(6/n_in), from fan-in only", math.sqrt(6 / n_in)),
                     ("√(6/n_out), from fan-out only", math.sqrt(6 / n_out)),
-                    ("√(2/(n_in + n_out)), Xavier's normal standard deviation", math.sqrt(2 / (n_in + n_out))),
+                    (
+                        "√(2/(n_in + n_out)), Xavier's normal standard deviation",
+                        math.sqrt(2 / (n_in + n_out)),
+                    ),
                 ):
-                    if 0.9 * other <= top <= other * (1 + 1e-6) and abs(other - bound) > 1e-3 * bound:
+                    if (
+                        0.9 * other <= top <= other * (1 + 1e-6)
+                        and abs(other - bound) > 1e-3 * bound
+                    ):
                         raise _Fail(
                             f"Xavier bound {formula}: {label} reaches ±{top:.4g} where "
                             f"√(6/(n_in + n_out)) = {bound:.4g}"
                         )
                 raise _Fail(f"init_uniform_(model, {d!r}), Xavier's bound: {problem}")
         return f"Xavier (d = {d!r}): each layer within and spread over ±√(6/(n_in + n_out))"
-    return "Xavier's case not checked: " + "; ".join(attempts) + " (write it as hw1 does, d = 'xavier')"
+    return (
+        "Xavier's case not checked: "
+        + "; ".join(attempts)
+        + " (write it as hw1 does, d = 'xavier')"
+    )
 
 
 # -- Q5: least squares --------------------------------------------------------------------
@@ -1141,7 +1168,9 @@ def _q5_problems() -> list[tuple[str, torch.Tensor, torch.Tensor, torch.Tensor]]
         ("rank-deficient X (rank 3 of 5)", (10, 5, 3), 3),
     ):
         g = _generator(5000 + seed)
-        X = torch.randn(n, rank, generator=g, dtype=F64) @ torch.randn(rank, d, generator=g, dtype=F64)
+        X = torch.randn(n, rank, generator=g, dtype=F64) @ torch.randn(
+            rank, d, generator=g, dtype=F64
+        )
         X = X / math.sqrt(rank)
         y = torch.randn(n, generator=g, dtype=F64)
         w = torch.randn(d, generator=g, dtype=F64)
@@ -1155,11 +1184,10 @@ def _singular_hint(label: str) -> str:
     return ""
 
 
-def _check_gradient(fn: Callable) -> tuple[str, int]:
-    cases = 0
+def _check_gradient(fn: Callable) -> str:
     for label, X, y, w in _q5_problems():
         out = _call(fn, X.clone(), w.clone(), y.clone(), what=f"gradient(X, w, y) ({label})")
-        cases += 1
+        _tally()
         got = _tensor(out, "gradient")
         leaf = w.clone().requires_grad_(True)
         with torch.enable_grad():
@@ -1173,23 +1201,26 @@ def _check_gradient(fn: Callable) -> tuple[str, int]:
         variants = [
             ("flipped sign: X^T (y − Xw) is minus the gradient", -ref),
             (
-                f"the gradient of the mean (1/2N)‖Xw − y‖² instead of ½‖Xw − y‖² (1/N too many, N = {n})",
+                "the gradient of the mean (1/2N)‖Xw − y‖² instead of ½‖Xw − y‖² "
+                f"(1/N too many, N = {n})",
                 ref / n,
             ),
-            ("the gradient of the mean squared error (1/N)‖Xw − y‖², not of ½‖Xw − y‖²", 2 * ref / n),
+            (
+                "the gradient of the mean squared error (1/N)‖Xw − y‖², not of ½‖Xw − y‖²",
+                2 * ref / n,
+            ),
             ("the gradient of ‖Xw − y‖² without the ½ (twice too large)", 2 * ref),
         ]
         named = _first_match(got, variants, 1e-8)
         raise _Fail(f"{named or f'differs from autograd (relative error {err:.1e})'} ({label})")
-    return "matches autograd of ½‖Xw − y‖² on tall, wide and rank-deficient X", cases
+    return "matches autograd of ½‖Xw − y‖² on tall, wide and rank-deficient X"
 
 
-def _check_minimizer(fn: Callable) -> tuple[str, int]:
-    cases = 0
+def _check_minimizer(fn: Callable) -> str:
     notes = []
     for label, X, y, _ in _q5_problems():
         out = _call(fn, X.clone(), y.clone(), what=f"minimizer(X, y) ({label})")
-        cases += 1
+        _tally()
         got = _tensor(out, "minimizer")
         best = torch.linalg.pinv(X) @ y  # the minimum-norm minimiser
         if got.shape != best.shape:
@@ -1212,18 +1243,25 @@ def _check_minimizer(fn: Callable) -> tuple[str, int]:
     message += " on tall, wide and rank-deficient X"
     if notes:
         message += "; a minimiser but not the minimum-norm one for " + ", ".join(notes)
-    return message, cases
+    return message
 
 
-def _gd(X: torch.Tensor, y: torch.Tensor, w0: torch.Tensor, alpha: float, k: int, sign: float = 1.0, scale: float = 1.0) -> torch.Tensor:
+def _gd(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    w0: torch.Tensor,
+    alpha: float,
+    k: int,
+    sign: float = 1.0,
+    scale: float = 1.0,
+) -> torch.Tensor:
     w = w0.clone()
     for _ in range(k):
         w = w - sign * alpha * scale * (X.T @ (X @ w - y))
     return w
 
 
-def _check_closed_form_iterate(fn: Callable) -> tuple[str, int]:
-    cases = 0
+def _check_closed_form_iterate(fn: Callable) -> str:
     for label, X, y, w0 in _q5_problems()[1:]:
         alpha = 1.0 / float(torch.linalg.matrix_norm(X, 2)) ** 2
         for k in (0, 1, 2, 5, 30):
@@ -1231,7 +1269,7 @@ def _check_closed_form_iterate(fn: Callable) -> tuple[str, int]:
             out = _call(
                 fn, X.clone(), y.clone(), w0.clone(), alpha, k, what=f"closed_form_iterate ({case})"
             )
-            cases += 1
+            _tally()
             got = _tensor(out, "closed_form_iterate")
             ref = _gd(X, y, w0, alpha, k)  # k plain gradient-descent steps
             if got.shape != ref.shape:
@@ -1241,28 +1279,45 @@ def _check_closed_form_iterate(fn: Callable) -> tuple[str, int]:
                 continue
             n = X.shape[0]
             variants = [
-                (f"iterate off by one step: returned w_{k + 1} for w_{k}", _gd(X, y, w0, alpha, k + 1)),
+                (
+                    f"iterate off by one step: returned w_{k + 1} for w_{k}",
+                    _gd(X, y, w0, alpha, k + 1),
+                ),
                 *(
-                    [(f"iterate off by one step: returned w_{k - 1} for w_{k}", _gd(X, y, w0, alpha, k - 1))]
+                    [
+                        (
+                            f"iterate off by one step: returned w_{k - 1} for w_{k}",
+                            _gd(X, y, w0, alpha, k - 1),
+                        )
+                    ]
                     if k >= 1
                     else []
                 ),
-                ("steps uphill: the sign of the gradient step is flipped", _gd(X, y, w0, alpha, k, sign=-1.0)),
-                (f"steps along the gradient of the mean loss (1/N, N = {n})", _gd(X, y, w0, alpha, k, scale=1 / n)),
+                (
+                    "steps uphill: the sign of the gradient step is flipped",
+                    _gd(X, y, w0, alpha, k, sign=-1.0),
+                ),
+                (
+                    f"steps along the gradient of the mean loss (1/N, N = {n})",
+                    _gd(X, y, w0, alpha, k, scale=1 / n),
+                ),
             ]
             named = _first_match(got, variants, 1e-7)
             raise _Fail(
                 f"{named or f'differs from {k} gradient-descent steps (relative error {err:.1e})'} "
                 f"({case}).{'' if named else _singular_hint(label)}"
             )
-    return "equals k plain gradient-descent steps for k = 0, 1, 2, 5, 30 on tall, wide and rank-deficient X", cases
+    return (
+        "equals k plain gradient-descent steps for k = 0, 1, 2, 5, 30 on tall, wide and "
+        "rank-deficient X"
+    )
 
 
 # -- running the checks -------------------------------------------------------------------
 
 
-def _checker(name: str, namespace: Mapping[str, object]) -> Callable[[Callable], tuple[str, int]]:
-    table: dict[str, Callable[[Callable], tuple[str, int]]] = {
+def _checker(name: str, namespace: Mapping[str, object]) -> Callable[[Callable], str]:
+    table: dict[str, Callable[[Callable], str]] = {
         "manual_gradients": _check_manual_gradients,
         "numerical_gradient": _check_numerical_gradient,
         "jacobian_reverse": lambda fn: _check_jacobian(fn, "jacobian_reverse", by_hand=False),
@@ -1283,7 +1338,6 @@ def _checker(name: str, namespace: Mapping[str, object]) -> Callable[[Callable],
 def _run_one(name: str, namespace: Mapping[str, object], timeout: float | None) -> CheckResult:
     fn = namespace[name]
     start = time.perf_counter()
-    cases = 0
     if not callable(fn):
         return CheckResult(name, False, f"{name} is a {type(fn).__name__}, not a function", 0)
     try:
@@ -1295,13 +1349,13 @@ def _run_one(name: str, namespace: Mapping[str, object], timeout: float | None) 
         ):
             # PyTorch's own forward-AD internals warn about torch.jit; not the reader's doing.
             warnings.filterwarnings("ignore", message=".*torch.jit.script.* is deprecated")
-            message, cases = _checker(name, namespace)(fn)
+            message = _checker(name, namespace)(fn)
         passed = True
     except _Fail as exc:
         message, passed = str(exc), False
     except _CheckTimeout as exc:
         message, passed = f"{exc} (a hang or a very slow answer)", False
-    return CheckResult(name, passed, message, cases, time.perf_counter() - start)
+    return CheckResult(name, passed, message, _TALLY[0], time.perf_counter() - start)
 
 
 def _resolve_only(only: Iterable[str] | str | None) -> list[str]:
@@ -1367,7 +1421,7 @@ def check(
 
 
 def _notebook_cells(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """The code cells of a notebook as (label, source), magics and shell lines blanked."""
+    """Return a notebook's code cells as (label, source), with magics and shell lines blanked."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     cells, skipped = [], []
     number = 0
@@ -1430,13 +1484,31 @@ def _worker() -> None:
         emit({"event": "error", "message": f"{exc}; allow more with --load-timeout"})
         return
     except SyntaxError as exc:
-        emit({"event": "error", "message": "".join(traceback.format_exception_only(type(exc), exc)).rstrip()})
+        emit(
+            {
+                "event": "error",
+                "message": "".join(traceback.format_exception_only(type(exc), exc)).rstrip(),
+            }
+        )
         return
     except BaseException as exc:  # SystemExit too: report it, never exit silently
-        emit({"event": "error", "message": f"running the file raised {type(exc).__name__}:\n{_student_traceback(exc)}"})
+        emit(
+            {
+                "event": "error",
+                "message": f"running the file raised {type(exc).__name__}:\n"
+                + _student_traceback(exc),
+            }
+        )
         return
     found = [n for n in names if n in namespace]
-    emit({"event": "loaded", "notes": notes, "found": found, "absent": [n for n in names if n not in namespace]})
+    emit(
+        {
+            "event": "loaded",
+            "notes": notes,
+            "found": found,
+            "absent": [n for n in names if n not in namespace],
+        }
+    )
     for name in found:
         result = _run_one(name, namespace, float(check_timeout))
         emit({"event": "check", **result.to_dict(), "seconds": result.seconds})
@@ -1567,11 +1639,16 @@ def _collect(
             f"the checking process was stopped after {limit:g} s, before the file finished "
             "loading (its code may block the time limit)"
             if killed
-            else f"the checking process ended with status {returncode} before the file finished loading"
+            else f"the checking process ended with status {returncode} before the file "
+            "finished loading"
         )
         report.error = why
     elif loaded and pending and not finished:
-        why = f"stopped after {limit:g} s" if killed else f"the process ended with status {returncode}"
+        why = (
+            f"stopped after {limit:g} s"
+            if killed
+            else f"the process ended with status {returncode}"
+        )
         for name in pending:
             report.checks.append(CheckResult(name, False, f"did not finish: {why}", 0))
     if report.error is not None and printed.strip():

@@ -138,7 +138,7 @@ def xnor_net(activation: str = "relu", *, dtype: torch.dtype = torch.float32) ->
 
     ``"sigmoid"``: the classic AND / NOR construction. Hidden units
     ``sigmoid(c (x1 + x2 - 3/2))`` (AND) and ``sigmoid(c (1/2 - x1 - x2))`` (NOR) with gain
-    ``c = XNOR_SIGMOID_GAIN = 10``; the output is their sum, ``h1 + h2`` (XNOR is
+    ``c =`` :data:`XNOR_SIGMOID_GAIN` (10); the output is their sum, ``h1 + h2`` (XNOR is
     "AND or NOR", and the two are never on together). Its outputs are never exactly 0 or
     1: read them with the rule "output > 1/2 means 1". On the four binary inputs every
     output lies within ``2 sigmoid(-c/2) < 0.014`` of the target, so each is more than

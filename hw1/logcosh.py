@@ -59,7 +59,7 @@ __all__ = [
 
 #: Keys of the parameter dict, in order.
 PARAM_KEYS = ("W1", "b1", "w2", "b2")
-#: Keys of a gradient dict: the parameters and the input batch.
+#: Keys of a gradient dict, the parameter keys and ``"X"`` for the input batch.
 GRADIENT_KEYS = (*PARAM_KEYS, "X")
 
 _LOG2 = math.log(2.0)

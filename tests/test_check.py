@@ -150,11 +150,15 @@ def test_the_same_mistake_in_the_project_answer_is_caught():
 # -- files that cannot be checked ---------------------------------------------------------
 
 
-def test_syntax_error_exits_2_with_the_error_shown():
-    result = run_cli(str(ANSWERS / "syntax_error.py"), *FAST)
-    assert result.returncode == 2
-    assert "SyntaxError" in result.stdout and "syntax_error.py" in result.stdout
-    assert "line 5" in result.stdout
+def test_syntax_error_exits_2_with_the_error_shown(tmp_path):
+    # Written here, not shipped: a file that does not parse would break the lint session.
+    path = tmp_path / "syntax_error.py"
+    path.write_text("def gradient(X, w, y):\n    return X.T @ ((X @ w - y)\n")
+    report = check_file(path, load_timeout=20, check_timeout=20)
+    assert report.exit_code == 2
+    assert "SyntaxError" in report.error and "syntax_error.py" in report.error
+    assert "line 2" in report.error
+    assert "SyntaxError" in str(report)
 
 
 def test_file_raising_on_import_exits_2_with_its_traceback():
@@ -168,14 +172,16 @@ def test_file_raising_on_import_exits_2_with_its_traceback():
 
 
 def test_file_that_never_returns_is_stopped_and_exits_2():
-    result = run_cli(str(ANSWERS / "never_returns.py"), "--load-timeout", "2", timeout=60)
-    assert result.returncode == 2
-    assert "did not finish within the time limit of 2 s" in result.stdout
+    report = check_file(ANSWERS / "never_returns.py", load_timeout=2, check_timeout=2)
+    assert report.exit_code == 2
+    assert "did not finish within the time limit of 2 s" in report.error
 
 
 def test_file_that_blocks_the_alarm_is_killed(monkeypatch):
     monkeypatch.setattr(checker, "_GRACE", 2.0)
-    report = check_file(ANSWERS / "ignores_alarm.py", only="gradient", load_timeout=1, check_timeout=1)
+    report = check_file(
+        ANSWERS / "ignores_alarm.py", only="gradient", load_timeout=1, check_timeout=1
+    )
     assert report.exit_code == 2
     assert "stopped after 4 s" in report.error
 

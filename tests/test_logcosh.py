@@ -107,6 +107,14 @@ def test_naive_log_cosh_overflows_where_the_stable_one_does_not():
     torch.testing.assert_close(log_cosh(r), r.abs() - torch.log(torch.tensor(2.0)))
 
 
+def test_naive_log_cosh_is_zero_below_3e_4_in_float32_where_the_stable_one_is_not():
+    # The page on Question 1 quotes this threshold: cosh r rounds to 1 in float32.
+    small = torch.tensor([1e-6, 1e-4, 3e-4], dtype=torch.float32)
+    assert torch.all(torch.log(torch.cosh(small)) == 0)
+    assert torch.log(torch.cosh(torch.tensor(4e-4))) > 0
+    torch.testing.assert_close(log_cosh(small), small.square() / 2, rtol=1e-6, atol=0)
+
+
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_log_cosh_gradient_is_tanh(dtype):
     magnitudes = torch.logspace(-6, 4, 201, dtype=dtype)

@@ -64,9 +64,13 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def _new_page(browser, viewport):
+    """A page in a fresh context that lets only requests to 127.0.0.1 through."""
+    context = browser.new_context(viewport=viewport)
     blocked: list[str] = []
 
     def only_local(route):
@@ -83,8 +87,21 @@ def page(browser):
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.blocked = blocked
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = _new_page(browser, LAPTOP)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    page = _new_page(browser, PHONE)
+    yield page
+    page.context.close()
 
 
 def _pages() -> list[str]:
@@ -127,13 +144,22 @@ def test_every_page_loads_offline_without_console_errors(server, page):
 
 
 def _math_pages() -> list[str]:
-    names = [p.name for p in (SITE).glob("*.html")]
-    return sorted(n for n in names if re.match(r"(notation|q\d.*)\.html$", n))
+    """Top-level pages with any math on them: the derivations, notation, data, ..."""
+    return sorted(
+        p.name
+        for p in SITE.glob("*.html")
+        if p.name not in {"genindex.html", "search.html", "py-modindex.html"}
+        and 'class="math notranslate' in p.read_text(encoding="utf-8")
+    )
+
+
+def _derivation_pages() -> list[str]:
+    return [n for n in _math_pages() if re.match(r"q\d", n)]
 
 
 def test_math_is_typeset(server, page):
     pages = _math_pages()
-    assert pages, "no derivation pages found"
+    assert _derivation_pages(), "no derivation pages found"
     for name in pages:
         page.goto(f"{server}/{name}", wait_until="load")
         _wait_for_math(page)
@@ -184,15 +210,302 @@ def test_search_finds_a_word_from_a_derivation(server, page):
     assert any("notation" in h for h in hits), hits
 
 
-def test_screenshots(server, page):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    targets = {"home": "index.html", "derivation": "notation.html"}
-    derivations = [n for n in _math_pages() if n.startswith("q1")]
-    if derivations:
-        targets["derivation"] = derivations[0]
-    for label, name in targets.items():
+# -- Folded solutions -------------------------------------------------------------
+
+FOLDABLE = ".bd-article .admonition.toggle"
+
+
+def _folded_ids(page) -> list[str]:
+    return page.eval_on_selector_all(
+        f"{FOLDABLE}.toggle-hidden", "els => els.map(e => e.id).filter(Boolean)"
+    )
+
+
+def _is_shown(page, selector: str) -> bool:
+    """Whether the element has a layout box (folded content has none)."""
+    return page.eval_on_selector(
+        selector, "e => e.getClientRects().length > 0 && e.getBoundingClientRect().height > 0"
+    )
+
+
+def _open_all(page) -> None:
+    control = page.locator("button.hw1-open-all")
+    if control.count() and _folded_ids(page):
+        control.click()
+        assert not _folded_ids(page), "the control left solutions folded"
+
+
+FOLDED_IN_HTML = re.compile(r'class="[^"]*\bsolution\b[^"]*\bdropdown\b')
+
+
+def _pages_with_solutions() -> list[str]:
+    return [n for n in _derivation_pages() if FOLDED_IN_HTML.search((SITE / n).read_text())]
+
+
+def test_solutions_start_folded_and_open_on_click(server, page):
+    pages = _pages_with_solutions()
+    assert pages, "no derivation page has folded solutions"
+    for name in pages:
         page.goto(f"{server}/{name}", wait_until="load")
+        folded = _folded_ids(page)
+        assert folded, f"{name}: no solution is folded on arrival"
+        first = f"#{folded[0]}"
+        body = f"{first} > :not(.admonition-title)"
+        assert not _is_shown(page, body), f"{name}: folded solution {first} shows its body"
+        page.click(f"{first} > .admonition-title")
+        assert _is_shown(page, body), f"{name}: solution {first} did not open on click"
+        assert folded[0] not in _folded_ids(page)
+
+
+def test_one_control_opens_and_folds_all_solutions(server, page):
+    for name in _pages_with_solutions():
+        page.goto(f"{server}/{name}", wait_until="load")
+        control = page.locator("button.hw1-open-all")
+        assert control.count() == 1, f"{name}: {control.count()} open-all controls"
+        total = page.locator(FOLDABLE).count()
+        assert len(_folded_ids(page)) == total
+        control.click()
+        assert _folded_ids(page) == [], f"{name}: open-all left solutions folded"
+        control.click()
+        assert len(_folded_ids(page)) == total, f"{name}: fold-all left solutions open"
+    page.goto(f"{server}/auto_examples/index.html", wait_until="load")
+    assert page.locator("button.hw1-open-all").count() == 0
+
+
+def _equations_in_solutions(page) -> list[str]:
+    return page.eval_on_selector_all(f"{FOLDABLE} [id^='equation-']", "els => els.map(e => e.id)")
+
+
+def test_a_link_into_a_folded_solution_opens_it(server, page):
+    """Cross-page links, reloads with the hash, and in-page hash changes all land."""
+    pages = _pages_with_solutions()
+    assert pages, "no derivation page has folded solutions"
+    targets = {}
+    for name in pages:
+        page.goto(f"{server}/{name}", wait_until="load")
+        ids = _equations_in_solutions(page)
+        if ids:
+            targets[name] = ids
+    assert targets, "no labelled equation inside a folded solution"
+
+    # A real link from another page, when some page has one.
+    followed = None
+    for name in _math_pages():
+        page.goto(f"{server}/{name}", wait_until="load")
+        _open_all(page)
+        for href in page.eval_on_selector_all(
+            ".bd-article a[href*='#equation-']", "els => els.map(e => e.getAttribute('href'))"
+        ):
+            path, _, anchor = href.partition("#")
+            if path and path != name and anchor in targets.get(path, []):
+                page.click(f".bd-article a[href='{href}']")
+                followed = (path, anchor)
+                break
+        if followed:
+            break
+    if followed:
+        path, anchor = followed
+        page.wait_for_url(f"**/{path}#{anchor}")
         _wait_for_math(page)
-        path = ARTIFACTS / f"screenshot-{label}.png"
-        page.screenshot(path=str(path), full_page=False)
-        assert path.stat().st_size > 10_000, f"{path} looks empty"
+        assert _is_shown(page, f"#{anchor}"), f"link to {path}#{anchor} landed folded"
+        assert page.evaluate(
+            "id => { const r = document.getElementById(id).getBoundingClientRect();"
+            " return r.top >= -1 && r.top < window.innerHeight; }",
+            anchor,
+        ), f"{path}#{anchor} opened but is not in view"
+
+    for name, ids in targets.items():
+        # Arriving with the hash (a bookmark, or a link typed by hand).
+        page.goto(f"{server}/{name}#{ids[-1]}", wait_until="load")
+        _wait_for_math(page)
+        assert _is_shown(page, f"#{ids[-1]}"), f"{name}#{ids[-1]}: still folded"
+        # A hash change on the same page (in-page link, back button).
+        page.goto(f"{server}/{name}", wait_until="load")
+        page.evaluate("id => { window.location.hash = id; }", ids[0])
+        page.wait_for_function(
+            "id => document.getElementById(id).getClientRects().length > 0", arg=ids[0]
+        )
+
+
+def test_search_finds_words_inside_folded_solutions(server, page):
+    pages = _pages_with_solutions()
+    assert pages, "no derivation page has folded solutions"
+    name = pages[0]
+    page.goto(f"{server}/{name}", wait_until="load")
+    text = page.eval_on_selector(f"{FOLDABLE} > :not(.admonition-title)", "e => e.textContent")
+    words = sorted(set(re.findall(r"\b[a-z]{9,}\b", text)), key=len, reverse=True)
+    assert words, f"{name}: no long word in the first solution"
+    word = words[0]
+    page.goto(f"{server}/search.html?q={word}", wait_until="load")
+    page.wait_for_selector("#search-results li", timeout=20000)
+    hits = page.eval_on_selector_all(
+        "#search-results li a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert any(h.split("#")[0].split("?")[0].endswith(name) for h in hits), (word, hits)
+
+
+# -- Layout -------------------------------------------------------------------------
+
+
+def test_pages_without_sub_navigation_have_no_sidebar(server, page):
+    for name in ["index.html", *_derivation_pages()]:
+        page.goto(f"{server}/{name}", wait_until="load")
+        sidebar = page.locator("#pst-primary-sidebar")
+        assert not (sidebar.count() and sidebar.is_visible()), f"{name}: primary sidebar shown"
+        width = page.eval_on_selector(".bd-article", "e => e.getBoundingClientRect().width")
+        assert width >= 700, f"{name}: text column only {width:.0f} px wide"
+
+
+def test_display_equations_fit_their_column(server, page):
+    """At 1280x800, with every solution open, no display equation needs scrolling."""
+    pages = _math_pages()
+    assert _derivation_pages(), "no derivation pages found"
+    too_wide, seen = {}, 0
+    for name in pages:
+        page.goto(f"{server}/{name}", wait_until="load")
+        _open_all(page)
+        _wait_for_math(page)
+        widths = page.eval_on_selector_all(
+            "mjx-container[display='true']",
+            """els => els.map(e => {
+                const svg = e.querySelector('svg');
+                return [svg ? svg.getBoundingClientRect().width : 0, e.clientWidth,
+                        e.closest('[id]') ? e.closest('[id]').id : ''];
+            })""",
+        )
+        wide = [
+            f"#{where}: {svg:.0f} px in {box} px" for svg, box, where in widths if svg > box + 1
+        ]
+        seen += len(widths)
+        if wide:
+            too_wide[name] = wide
+    assert seen, "no display equation rendered on any page"
+    assert not too_wide, too_wide
+
+
+def _cut_off(page) -> list[str]:
+    """Elements that stick out of a box that clips them, or of the screen, unscrollably."""
+    return page.evaluate(
+        """() => {
+        const width = document.documentElement.clientWidth;
+        const out = [];
+        const selector = 'mjx-container, table, pre, img, svg, p, h1, h2, h3, li, dl, '
+            + '.admonition, div.math, .sphx-glr-script-out, .highlight, button';
+        for (const e of document.querySelector('.bd-article').querySelectorAll(selector)) {
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue;
+            let ok = false, clipped = null;
+            for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                const ox = getComputedStyle(a).overflowX;
+                if (ox === 'auto' || ox === 'scroll') { ok = true; break; }
+                if ((ox === 'hidden' || ox === 'clip')
+                    && r.right > a.getBoundingClientRect().right + 1) { clipped = a; break; }
+            }
+            if (ok) continue;
+            if (clipped || r.right > width + 1 || r.left < -1) {
+                const id = e.id || (e.closest('[id]') || {}).id || '';
+                out.push(`${e.tagName.toLowerCase()} in #${id}: ${Math.round(r.left)}..`
+                    + `${Math.round(r.right)} px of ${width}`);
+            }
+        }
+        return out;
+    }"""
+    )
+
+
+def test_nothing_is_cut_off_on_a_phone(server, phone):
+    """At 390x844 a wide equation or table may scroll in its own box, never be cut off."""
+    pages = [*_math_pages(), "auto_examples/plot_q4_init_study.html"]
+    problems = {}
+    for name in pages:
+        if not (SITE / name).is_file():
+            continue
+        phone.goto(f"{server}/{name}", wait_until="load")
+        _open_all(phone)
+        _wait_for_math(phone)
+        cut = _cut_off(phone)
+        if cut:
+            problems[name] = cut[:5]
+    assert not problems, problems
+
+
+# -- Tables and copy buttons ----------------------------------------------------------
+
+
+def test_q4_example_shows_its_results_as_html_tables(server, page):
+    page.goto(f"{server}/auto_examples/plot_q4_init_study.html", wait_until="load")
+    shapes = page.eval_on_selector_all(
+        ".bd-article table.dataframe",
+        "els => els.map(t => [t.querySelectorAll('thead th').length,"
+        " t.querySelectorAll('tbody tr').length])",
+    )
+    assert shapes, "the Q4 example shows no HTML table"
+    assert all(heads >= 2 and rows >= 1 for heads, rows in shapes), shapes
+    printed = page.eval_on_selector_all(
+        ".sphx-glr-script-out pre", "els => els.map(e => e.textContent)"
+    )
+    rules = [t for t in printed if re.search(r"^ *-{3,}( +-{3,})+ *$", t, re.MULTILINE)]
+    assert not rules, f"plain-text tables left in the output: {rules[:1]}"
+
+
+PROBE = """
+document.addEventListener('DOMContentLoaded', () => {
+    const box = document.createElement('div');
+    box.innerHTML = '<div class="highlight"><pre id="hw1-probe">'
+        + '<span class="gp">&gt;&gt;&gt; </span>x = 1\\n'
+        + '<span class="gp">&gt;&gt;&gt; </span>x + 1\\n<span class="go">2</span>\\n</pre></div>';
+    document.querySelector('.bd-article').appendChild(box);
+});
+"""
+
+
+def _copy(page, button) -> str:
+    page.evaluate("() => navigator.clipboard.writeText('')")
+    button.click()
+    page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
+    return page.evaluate("() => navigator.clipboard.readText()")
+
+
+def test_copy_buttons_copy_code_only(server, page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    # A doctest-style block, added before sphinx-copybutton runs: prompts and output go.
+    page.add_init_script(PROBE)
+    page.goto(f"{server}/auto_examples/plot_q4_init_study.html", wait_until="load")
+    page.wait_for_selector("#hw1-probe + button.copybtn", state="attached")
+    code = page.locator(".bd-article div.highlight-Python pre")
+    buttons = page.locator(".bd-article div.highlight-Python button.copybtn")
+    assert code.count() > 0 and buttons.count() == code.count()
+    assert page.locator(".sphx-glr-script-out button.copybtn").count() == 0
+    assert _copy(page, page.locator("#hw1-probe + button.copybtn")).strip() == "x = 1\nx + 1"
+    block = code.first
+    block.hover()
+    assert _copy(page, buttons.first).strip() == block.inner_text().strip()
+
+
+# -- Screenshots ----------------------------------------------------------------------
+
+
+def test_screenshots(server, browser):
+    """Home, a derivation folded and opened, and an example, on a laptop and a phone."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    derivations = _pages_with_solutions() or _derivation_pages()
+    assert derivations, "no derivation pages found"
+    shots = [
+        ("home", "index.html", False),
+        ("derivation-folded", derivations[0], False),
+        ("derivation-open", derivations[0], True),
+        ("example", "auto_examples/plot_q4_init_study.html", False),
+    ]
+    for device, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+        page = _new_page(browser, viewport)
+        try:
+            for label, name, open_all in shots:
+                page.goto(f"{server}/{name}", wait_until="load")
+                if open_all:
+                    _open_all(page)
+                _wait_for_math(page)
+                path = ARTIFACTS / f"screenshot-{label}-{device}.png"
+                page.screenshot(path=str(path), full_page=False)
+                assert path.stat().st_size > 10_000, f"{path} looks empty"
+        finally:
+            page.context.close()

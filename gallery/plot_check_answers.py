@@ -1,0 +1,84 @@
+"""
+Check your own answers: a file with two typical mistakes
+========================================================
+
+:mod:`hw1.check` grades a reader's own answers against the same kind of oracles the
+project's tests use (autograd, ``torch.func``, plain gradient-descent steps, dense
+grids). Here we play the student: we write a small answer file holding three answers,
+two of them with a classic mistake, run the checker on it exactly as
+``python -m hw1.check answers.py`` would, and read its report. The page
+:ref:`check-answers` describes the command, the names it looks for and its exit codes.
+
+Checking a file **runs its code** (in a separate Python process with a time limit), so
+only check files you trust.
+"""
+
+# %%
+# A student's answer file
+# -----------------------
+# Three Question 5 answers. ``gradient`` divides by :math:`N`, the gradient of the mean
+# loss rather than of :math:`\tfrac12\|Xw - y\|^2`; ``tent_net`` (Question 3) uses only
+# the two ReLU units that shape the tent on :math:`[0, 1]` and forgets the one that
+# brings it back to 0 after :math:`x = 1`; ``minimizer`` is right.
+import tempfile
+import textwrap
+from pathlib import Path
+
+from hw1.check import check_file
+
+ANSWERS = textwrap.dedent(
+    '''
+    import torch
+    from torch import nn
+
+
+    def gradient(X, w, y):
+        return X.T @ (X @ w - y) / X.shape[0]
+
+
+    def minimizer(X, y):
+        return torch.linalg.lstsq(X, y, driver="gelsd").solution
+
+
+    def tent_net():
+        net = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
+        with torch.no_grad():
+            net[0].weight.fill_(1.0)
+            net[0].bias.copy_(torch.tensor([0.0, -0.5]))
+            net[2].weight.copy_(torch.tensor([[2.0, -4.0]]))
+            net[2].bias.zero_()
+        return net
+    '''
+)
+folder = Path(tempfile.mkdtemp(prefix="hw1-check-example-"))
+answer_file = folder / "answers.py"
+answer_file.write_text(ANSWERS)
+print(answer_file.read_text())
+
+# %%
+# Running the checker
+# -------------------
+# :func:`hw1.check.check_file` runs the file in a fresh Python process, then checks each
+# name it finds. Its text report is what the command prints:
+report = check_file(answer_file, load_timeout=120, check_timeout=60)
+print(report)
+
+# %%
+# The same report as a table, the form a notebook shows when its last cell is
+# ``hw1.check.check(globals())``:
+results = {c.name: c for c in report.checks}
+assert set(results) == {"gradient", "minimizer", "tent_net"}
+assert not results["gradient"].passed
+assert "gradient of the mean" in results["gradient"].message
+assert not results["tent_net"].passed
+assert "right on [0, 1] but wrong outside it" in results["tent_net"].message
+assert results["minimizer"].passed
+assert report.exit_code == 1
+report
+
+# %%
+# Both mistakes are caught and named: ``gradient`` is recognised as the gradient of the
+# mean loss (off by the factor :math:`1/N`), and ``tent_net`` as a network that is right
+# on :math:`[0, 1]` and wrong outside it. ``minimizer`` passes on tall, wide and
+# rank-deficient :math:`X`, and the command would exit with status 1 (some check
+# failed). The functions the file does not define are listed, not counted against it.
