@@ -36,7 +36,7 @@ section is one example from the site; the logic it calls lives in the `hw1` pack
 
 
 def gallery_scripts(gallery: Path = GALLERY) -> list[Path]:
-    """The example scripts in question order (their file names sort that way)."""
+    """Return the example scripts in question order (their file names sort that way)."""
     scripts = sorted(gallery.glob("plot_*.py"))
     if not scripts:
         raise FileNotFoundError(f"no plot_*.py scripts in {gallery}")
@@ -44,7 +44,7 @@ def gallery_scripts(gallery: Path = GALLERY) -> list[Path]:
 
 
 def script_cells(script: Path) -> list[nbformat.NotebookNode]:
-    """Markdown and code cells for one gallery script, in source order."""
+    """Return the markdown and code cells of one gallery script, in source order."""
     _, blocks = split_code_and_text_blocks(str(script))
     cells = []
     for block in blocks:
@@ -58,7 +58,7 @@ def script_cells(script: Path) -> list[nbformat.NotebookNode]:
 
 
 def build_notebook(scripts: list[Path]) -> nbformat.NotebookNode:
-    """One notebook: a title, a setup cell, then each script's cells in order."""
+    """Return one notebook: a title, a setup cell, then each script's cells in order."""
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {
         "name": "python3",
@@ -82,6 +82,7 @@ def execute(notebook: nbformat.NotebookNode, workdir: Path, timeout: int = 900) 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Assemble the notebook, optionally execute it, and write it; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="where to write the .ipynb")
     parser.add_argument("--execute", action="store_true", help="run it in a fresh kernel")

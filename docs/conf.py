@@ -57,7 +57,6 @@ mathjax3_config = {"svg": {"fontCache": "global"}}
 autosummary_generate = True
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
-autodoc_preserve_defaults = True  # show `methods=METHODS`, not the dict's repr
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
@@ -94,6 +93,9 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
     "header_links_before_dropdown": 5,
+    # The search field as an icon, so the header stays on one line at 1280 px.
+    "navbar_persistent": [],
+    "navbar_end": ["search-button", "theme-switcher", "navbar-icon-links"],
 }
 html_show_sourcelink = False
 # An explicit mode: with none, the theme logs a console error on a reader's first visit.
@@ -101,10 +103,10 @@ html_context = {"default_mode": "light"}
 
 suppress_warnings = ["config.cache"]
 
-# Pages with no sub-navigation (the home page and every top-level page) drop the
-# primary sidebar, which would be empty, and give its width to the text. The examples'
-# and API pages keep theirs.
-html_sidebars = {"*": [], "api": ["sidebar-nav-bs"]}
+# The primary sidebar would be empty on the top-level pages and on the examples (the
+# PDF's toctree in pdf.md also claims them), so they drop it and give its width to the
+# text; the examples are listed on their index page. The API pages keep theirs.
+html_sidebars = {"*": [], "auto_examples/*": [], "api": ["sidebar-nav-bs"]}
 # Open all solutions on a page; open a folded solution when a link targets inside it.
 html_js_files = ["hw1-solutions.js"]
 html_css_files = ["hw1.css"]
@@ -126,7 +128,8 @@ nitpicky = True
 # "mapping from str to Tensor") becomes a class reference: words, sizes and option sets
 # there are prose, not references.
 _TYPE_PROSE = r"[a-z][a-z0-9_ ]*|[A-Z]{1,2}|\d+|.*[\s\"'{}<>*].*"
-_NO_INVENTORY = r"(torch|numpy|pandas|matplotlib|sklearn|collections\.abc|pathlib|typing)(\..+)?"
+_THIRD_PARTY = ["torch", "numpy", "pandas", "matplotlib", "sklearn", "mlxtend", "nbformat"]
+_NO_INVENTORY = rf"({'|'.join([*_THIRD_PARTY, *sorted(sys.stdlib_module_names)])})(\..+)?"
 nitpick_ignore_regex = [
     ("py:class", _TYPE_PROSE),
     # Third-party and standard-library objects: no inventory is reachable offline.

@@ -16,18 +16,19 @@ only check files you trust.
 # %%
 # A student's answer file
 # -----------------------
-# Three Question 5 answers. ``gradient`` divides by :math:`N`, the gradient of the mean
-# loss rather than of :math:`\tfrac12\|Xw - y\|^2`; ``tent_net`` (Question 3) uses only
-# the two ReLU units that shape the tent on :math:`[0, 1]` and forgets the one that
-# brings it back to 0 after :math:`x = 1`; ``minimizer`` is right.
+# Three answers, two to Question 5 and one to Question 3. ``gradient`` divides by
+# :math:`N`: it is the gradient of the mean loss rather than of
+# :math:`\tfrac12\|Xw - y\|^2`. ``tent_net`` uses only the two ReLU units that shape
+# the tent on :math:`[0, 1]` and forgets the one that brings it back to 0 after
+# :math:`x = 1`. ``minimizer`` is right.
 import tempfile
 import textwrap
 from pathlib import Path
 
-from hw1.check import check_file
+from hw1.check import check, check_file
 
 ANSWERS = textwrap.dedent(
-    '''
+    """
     import torch
     from torch import nn
 
@@ -48,12 +49,11 @@ ANSWERS = textwrap.dedent(
             net[2].weight.copy_(torch.tensor([[2.0, -4.0]]))
             net[2].bias.zero_()
         return net
-    '''
+    """
 )
 folder = Path(tempfile.mkdtemp(prefix="hw1-check-example-"))
 answer_file = folder / "answers.py"
 answer_file.write_text(ANSWERS)
-print(answer_file.read_text())
 
 # %%
 # Running the checker
@@ -64,9 +64,19 @@ report = check_file(answer_file, load_timeout=120, check_timeout=60)
 print(report)
 
 # %%
-# The same report as a table, the form a notebook shows when its last cell is
-# ``hw1.check.check(globals())``:
+# In a notebook, a last cell ``hw1.check.check(globals())`` checks the functions the
+# notebook has defined and shows the report as a table. Here a dictionary stands in for
+# the notebook's globals: the answer file's code runs in it, and it is checked in this
+# process.
+notebook_globals = {}
+exec(ANSWERS, notebook_globals)
+check(notebook_globals)
+
+# %%
+# The same verdicts, from both ways of running the checker:
 results = {c.name: c for c in report.checks}
+in_process = {c.name: c.passed for c in check(notebook_globals).checks}
+assert in_process == {name: c.passed for name, c in results.items()}
 assert set(results) == {"gradient", "minimizer", "tent_net"}
 assert not results["gradient"].passed
 assert "gradient of the mean" in results["gradient"].message
@@ -74,7 +84,7 @@ assert not results["tent_net"].passed
 assert "right on [0, 1] but wrong outside it" in results["tent_net"].message
 assert results["minimizer"].passed
 assert report.exit_code == 1
-report
+print({name: "pass" if c.passed else "FAIL" for name, c in results.items()})
 
 # %%
 # Both mistakes are caught and named: ``gradient`` is recognised as the gradient of the

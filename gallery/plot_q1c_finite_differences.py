@@ -103,12 +103,13 @@ table(
     [
         {
             "dtype": str(dtype).removeprefix("torch."),
-            "eps^(1/3)": torch.finfo(dtype).eps ** (1 / 3),
-            **row,
+            "machine epsilon^(1/3)": torch.finfo(dtype).eps ** (1 / 3),
+            "best step h": row["eps"],
+            "max_abs": row["max_abs"],
+            "scaled": row["scaled"],
         }
         for dtype, row in best.items()
     ],
-    ["dtype", "eps^(1/3)", "eps", "max_abs", "scaled"],
     formats=".1e",
 )
 

@@ -123,9 +123,11 @@ table([{"method": bench.LABELS[m], "us per layer": slope(m) * 1e6,
 # %%
 # How far from the limit: one input
 # ---------------------------------
-# For one input the arithmetic is tiny (a few thousand multiplies), so each method's
-# time is set by how many tensor operations it launches. In every run the benchmark
-# timed one trivial operation, ``torch.neg`` on 30 numbers into an existing tensor:
+# For one input the arithmetic is a few thousand multiplies (counted at the end of
+# this page); here the times are set against the number of tensor operations each
+# method launches instead. In every run the benchmark timed one trivial operation,
+# ``torch.neg`` on 30 numbers into an existing tensor, and the argument checks of a
+# public function:
 per_op = stored["limits"]["op"]
 validation = stored["limits"]["validation"]
 print(f"one trivial operation: {per_op['median_s'] * 1e6:.2f} us "
@@ -301,14 +303,16 @@ for L in (3, 5, 10):
         assert flop_counter.get_total_flops() == 2 * 4 * counts[bench.MULTIPLY_KEYS[method]]
 
 # %%
-# They agree for every method, layout and depth. The counts for one input:
+# They agree for every method, layout and depth. The counts for one input
+# (:math:`L = 1` added):
 count_rows = []
-for L in (3, 5, 10):
+for L in (1, 3, 5, 10):
     c = multiply_counts(L=L)
     count_rows.append({"L": L, "C_f": c["primal"], "C_fwd (ideal)": c["forward_total"],
-                       "C_rev (ideal)": c["reverse_total"],
-                       "(b) as implemented": c["autograd_reverse"],
+                       "C_rev (ideal)": c["reverse_total"], "ideal ratio": c["ratio"],
                        "(c) as implemented": c["jacobian_forward"],
+                       "(b) as implemented": c["autograd_reverse"],
+                       "(b) / (c)": c["autograd_reverse"] / c["jacobian_forward"],
                        "forward_ad": c["autograd_forward_ad"],
                        "reverse / forward work": c["reverse"] / c["forward"]})
 table(count_rows, formats=".3g")

@@ -129,7 +129,7 @@ table(rows, formats=".3e")
 #
 # Convergence at the rate the eigenvalues predict
 # -----------------------------------------------
-# For the full-rank problem the iterates converge to the unique minimiser
+# For the full-rank problem the minimiser is unique, and the iterates should converge to
 # :math:`w^\star`. Solid lines: the measured :math:`\|w_k - w^\star\|`; dashed lines:
 # the prediction :math:`\rho^k \|w_0 - w^\star\|` from
 # :func:`hw1.least_squares.predicted_error_bound`. The step :math:`\alpha = 1/\lambda_{\max}`

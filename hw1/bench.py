@@ -77,6 +77,7 @@ __all__ = [
     "LABELS",
     "LAYOUTS",
     "METHODS",
+    "MULTIPLY_KEYS",
     "RESULTS_DIR",
     "SCHEMA",
     "SWEEP_PAIRS",
@@ -385,7 +386,7 @@ def time_methods(
 
     Each call gets ``rounds`` turns, in turn with the others, so that a burst of load on
     a shared machine hits all of them alike and the ratios between them stay fair. In
-    each turn blocks of calls are timed with :func:`time.perf_counter`, each block about
+    each turn blocks of calls are timed with ``time.perf_counter``, each block about
     ``block_s`` long, until the turn has lasted ``min_run_time / rounds``. Every call
     is first run twice untimed (warm-up); CUDA, once in use, is synchronised at the end of
     each block; torch uses ``num_threads`` threads.
@@ -1049,8 +1050,16 @@ def stored_status(device: str = "cuda", *, path: str | Path | None = None) -> st
 # -- summaries ---------------------------------------------------------------------------
 
 
-def _range(median: float, low: float, high: float, spec: str = ".3g") -> str:
-    return f"{median:{spec}} ({low:{spec}}–{high:{spec}})"
+def _number(value: float) -> str:
+    """Three significant digits, without exponents for values from 0.01 to 10^6."""
+    if not 0.01 <= abs(value) < 1e6:
+        return f"{value:.3g}"
+    digits = max(0, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{digits}f}"
+
+
+def _range(median: float, low: float, high: float) -> str:
+    return f"{_number(median)} ({_number(low)}–{_number(high)})"
 
 
 def _fastest_layouts(records: Iterable[Mapping]) -> dict[tuple, Mapping]:
@@ -1090,7 +1099,7 @@ def case_table(
             if "runs" in r:  # a merged record: median (min–max) across runs
                 row[f"L = {L}"] = _range(*(r[k] * scale for k in ("median_s", "min_s", "max_s")))
             else:  # one run's record
-                row[f"L = {L}"] = f"{r['median_s'] * scale:.3g}"
+                row[f"L = {L}"] = _number(r["median_s"] * scale)
         rows.append(row)
     return rows
 

@@ -186,7 +186,9 @@ def load_boston() -> Bunch:
     on the assumption that racial self-segregation affects house prices, and it
     cannot be inverted to recover Bk. This project loads mlxtend's copy of the
     original table so that Question 1(d) can be answered as it was set; it uses the
-    data only as a regression benchmark and draws no conclusions about people.
+    data only as a regression benchmark and draws no conclusions about people. The
+    :ref:`data page <data-page>` says more, and
+    :ref:`sphx_glr_auto_examples_plot_00_data_overview.py` shows the table.
 
     Returns
     -------
@@ -331,6 +333,10 @@ def boston_split(
     *, seed: int = 0, test_fraction: float = 0.2, dtype: torch.dtype = torch.float64
 ) -> dict[str, torch.Tensor]:
     """Split the Boston table at random with a fixed seed and standardize its features.
+
+    The preparation for Question 1(d), described on the :ref:`data page <data-page>`
+    and used by :func:`hw1.logcosh.train_boston` and
+    :func:`hw1.logcosh.linear_regression_baseline`.
 
     Parameters
     ----------

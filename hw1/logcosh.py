@@ -218,7 +218,8 @@ def log_cosh(r: torch.Tensor) -> torch.Tensor:
 
     where neither branch overflows and neither subtracts nearly equal numbers. Only
     the selected branch sees each entry, so autograd's derivative is
-    :math:`\tanh r` everywhere, with no ``nan`` from the other branch.
+    :math:`\tanh r` everywhere, with no ``nan`` from the other branch. The page
+    :ref:`q1-derivation` (solution of part (b)) derives both branches.
 
     Parameters
     ----------
@@ -244,6 +245,8 @@ def log_cosh(r: torch.Tensor) -> torch.Tensor:
 
 def cost(params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     r"""Return the cost :math:`J = \frac1N \sum_i \log\cosh(\hat y_i - y_i)`.
+
+    The cost of :ref:`q1-derivation`, with the network of :func:`predict`.
 
     Parameters
     ----------

@@ -352,6 +352,17 @@ def test_case_and_layout_tables():
     rows = bench.case_table(_cases())
     assert [r["method"] for r in rows] == ["func.jacfwd", "forward_ad", "jacobian_forward"]
     assert rows[1] == {"method": "forward_ad", "layout": "columns", "L = 3": "200 (180–220)"}
+    slow = [
+        {
+            **r,
+            "runs": [t * 40 for t in r["runs"]],
+            **{k: r[k] * 40 for k in ("median_s", "min_s", "max_s")},
+        }
+        for r in _cases()
+    ]
+    assert bench.case_table(slow)[1]["L = 3"] == "8,000 (7,200–8,800)"
+    one_run = [{k: v for k, v in r.items() if k not in ("runs", "max_s")} for r in _cases()]
+    assert bench.case_table(one_run)[2]["L = 3"] == "20.0"
     layouts = bench.layout_table(_cases())
     assert layouts[0]["method"] == "func.jacfwd" and layouts[0]["faster"] == "rows"
     assert layouts[1]["rows [us]"] == pytest.approx(300) and layouts[1]["faster"] == "columns"

@@ -46,6 +46,7 @@ def test_project_answers_pass_every_check_through_the_command():
     for c in record["checks"]:
         assert set(c) == {"name", "passed", "message", "cases"}
         assert c["passed"] is True and c["cases"] > 0, c
+        assert isinstance(c["message"], str) and c["message"], c
     # In --json mode the human report goes to stderr.
     assert "12 of 12 checks passed" in result.stderr
     assert "depth counts linear layers" in result.stderr
@@ -55,10 +56,15 @@ def test_answers_written_from_scratch_pass_and_hidden_layer_depth_is_accepted():
     report = check(load("right_student"))
     assert report.passed and report.exit_code == 0, str(report)
     assert report.absent == ["MLP"]
+    assert all(isinstance(c.message, str) and c.cases > 0 for c in report.checks)
     by_name = {c.name: c for c in report.checks}
     assert "depth counts hidden layers" in by_name["my_model"].message
     assert "my_model(8) has 9 nn.Linear" in by_name["my_model"].message
     assert "not supported" in by_name["jacobian_forward"].message  # batch is optional
+    # Cases per check: 3 shapes x 2 seeds; 4 problems; 3 problems x 5 values of k.
+    assert by_name["manual_gradients"].cases == 6
+    assert by_name["gradient"].cases == 4
+    assert by_name["closed_form_iterate"].cases == 15
 
 
 def test_init_uniform_alone_is_checked_on_a_reference_model():

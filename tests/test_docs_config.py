@@ -35,3 +35,13 @@ def test_gallery_options_are_strings_so_rebuilds_stay_incremental(conf):
     assert isinstance(sg["within_subsection_order"], str)
     assert all(isinstance(m, str) for m in sg["reset_modules"])
     assert conf["plot_gallery"] == "True"
+
+
+def test_copy_buttons_leave_out_prompts_and_output(conf):
+    prompt = re.compile(conf["copybutton_prompt_text"])
+    assert conf["copybutton_prompt_is_regexp"]
+    assert prompt.match(">>> x = 1") and prompt.match("... y")
+    assert not prompt.match("x = 1")
+    excluded = {s.strip() for s in conf["copybutton_exclude"].split(",")}
+    assert {".gp", ".go"} <= excluded  # Pygments' prompt and output tokens
+    assert ":not(.sphx-glr-script-out)" in conf["copybutton_selector"]

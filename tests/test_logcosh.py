@@ -350,13 +350,16 @@ def test_finite_difference_gradients_accepts_a_numpy_step():
     torch.testing.assert_close(fd["w2"], manual_gradients(params, X, y)["w2"], rtol=1e-6, atol=1e-9)
 
 
-def test_random_data_and_random_problem_reject_bad_arguments():
+def test_random_data_rejects_bad_arguments():
     with pytest.raises(ValueError, match="distribution must be one of"):
         random_data(3, distribution="cauchy")
     with pytest.raises(ValueError, match="n_samples must be >= 1"):
         random_data(0)
     with pytest.raises(TypeError, match="generator"):
         random_data(3, generator=1)
+
+
+def test_random_problem_rejects_bad_arguments():
     with pytest.raises(ValueError, match="dtype must be a floating-point dtype"):
         random_problem(3, dtype=torch.int32)
     with pytest.raises(TypeError, match="seed must be an int"):

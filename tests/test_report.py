@@ -1,29 +1,77 @@
+import numpy as np
+import pandas as pd
 import pytest
 
-from hw1.report import format_table
+from hw1.report import table, text
+
+ROWS = [
+    {"name": "a", "err": 1.5e-9, "n": 3, "ok": True, "ratio": np.float32(0.25)},
+    {"name": "long name", "err": 2.0, "n": np.int64(10), "ok": False, "ratio": 12.5},
+]
 
 
-def test_table_aligns_columns_and_formats_floats():
-    text = format_table(
-        [{"name": "a", "err": 1.5e-9, "n": 3}, {"name": "long", "err": 2.0, "n": 10}],
-        floatfmt=".2e",
+def _expected(rows, columns, specs):
+    """Cell by cell, what each column should show: floats formatted, the rest as given."""
+    out = {}
+    for column in columns:
+        cells = []
+        for row in rows:
+            value = row[column]
+            if isinstance(value, bool | np.bool_ | str):
+                cells.append(value)
+            elif isinstance(value, int | np.integer):
+                cells.append(int(value))
+            else:
+                cells.append(format(float(value), specs[column]))
+        out[column] = cells
+    return out
+
+
+def test_table_formats_each_float_column_with_its_own_spec():
+    formats = {"err": ".2e", "ratio": ".1f"}
+    frame = table(ROWS, formats=formats)
+    columns = list(ROWS[0])
+    assert list(frame.columns) == columns
+    specs = {c: formats.get(c, ".4g") for c in columns}
+    assert frame.to_dict(orient="list") == _expected(ROWS, columns, specs)
+    assert list(frame.index) == ["", ""]  # row numbers hidden
+
+
+def test_table_one_spec_for_every_column_and_chosen_order():
+    frame = table(ROWS, columns=["ratio", "name"], formats=".3g")
+    assert list(frame.columns) == ["ratio", "name"]
+    assert frame.to_dict(orient="list") == _expected(
+        ROWS, ["ratio", "name"], {"ratio": ".3g", "name": ".3g"}
     )
-    lines = text.splitlines()
+
+
+def test_text_is_aligned_and_holds_the_formatted_cells():
+    frame = table(ROWS, columns=["name", "err", "n"], formats={"err": ".1e"})
+    lines = text(frame).splitlines()
+    assert len(lines) == 1 + len(ROWS)
     assert lines[0].split() == ["name", "err", "n"]
-    assert set(lines[1].replace(" ", "")) == {"-"}
-    assert lines[2].split() == ["a", "1.50e-09", "3"]
-    assert lines[3].split() == ["long", "2.00e+00", "10"]
-    # numbers right-aligned: all rows end at the same column
-    assert len({len(line) for line in lines[1:]}) == 1
+    for line, row in zip(lines[1:], ROWS, strict=True):
+        assert row["name"] in line
+        assert line.split()[-2:] == [format(row["err"], ".1e"), str(int(row["n"]))]
+    assert len({len(line) for line in lines}) == 1  # every line padded to one width
 
 
-def test_table_column_selection_and_order():
-    text = format_table([{"a": 1, "b": 2}], columns=["b", "a"])
-    assert text.splitlines()[0].split() == ["b", "a"]
+def test_html_form_is_a_table_with_the_same_cells():
+    html = table(ROWS, formats={"err": ".2e"})._repr_html_()
+    assert "<table" in html
+    for row in ROWS:
+        assert format(row["err"], ".2e") in html
 
 
-def test_table_rejects_empty_and_missing_columns():
+def test_table_rejects_bad_input():
     with pytest.raises(ValueError, match="rows"):
-        format_table([])
+        table([])
     with pytest.raises(ValueError, match=r"rows\[1\]"):
-        format_table([{"a": 1}, {"b": 2}], columns=["a"])
+        table([{"a": 1}, {"b": 2}], columns=["a"])
+    with pytest.raises(ValueError, match="formats"):
+        table([{"a": 1.0}], formats={"b": ".2f"})
+    with pytest.raises(TypeError, match="formats"):
+        table([{"a": 1.0}], formats=3)
+    with pytest.raises(TypeError, match="frame"):
+        text("not a frame")
+    assert isinstance(table([{"a": 1.0}]), pd.DataFrame)
