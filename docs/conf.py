@@ -38,6 +38,7 @@ extensions = [
     "sphinx_exercise",
     "offline_gallery",  # sphinxext/: no CDN scripts on the execution-time pages
     "html_tables_latex",  # sphinxext/: the examples' HTML tables in the PDF
+    "latex_fixes",  # sphinxext/: math in PDF bookmarks, links to exercises in the PDF
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -152,6 +153,7 @@ latex_elements = {
     "papersize": "a4paper",
     "pointsize": "10pt",
     "figure_align": "H",
+    "cmappkg": "",  # a pdflatex-only package; XeLaTeX maps Unicode itself
     "fontpkg": r"""
 \setmainfont{DejaVu Serif}
 \setsansfont{DejaVu Sans}

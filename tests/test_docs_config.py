@@ -45,3 +45,33 @@ def test_copy_buttons_leave_out_prompts_and_output(conf):
     excluded = {s.strip() for s in conf["copybutton_exclude"].split(",")}
     assert {".gp", ".go"} <= excluded  # Pygments' prompt and output tokens
     assert ":not(.sphx-glr-script-out)" in conf["copybutton_selector"]
+
+
+def test_local_helpers_live_in_sphinxext_and_are_named_by_string(conf):
+    local = {p.stem for p in (DOCS / "sphinxext").glob("*.py")}
+    assert not list(DOCS.glob("*.py")) or {p.name for p in DOCS.glob("*.py")} == {
+        "conf.py",
+        "build_notebook.py",
+    }
+    named = [e for e in conf["extensions"] if e in local]
+    assert named, "conf.py names no extension from docs/sphinxext"
+    hooks = [m for m in conf["sphinx_gallery_conf"]["reset_modules"] if "." in m]
+    assert all(h.split(".")[0] in local for h in hooks), hooks
+    assert not callable(conf.get("setup")), "Sphinx hooks belong in docs/sphinxext"
+
+
+def test_pdf_uses_a_unicode_engine(conf):
+    assert conf["latex_engine"] in {"xelatex", "lualatex"}
+    assert "DeclareUnicodeCharacter" not in str(conf["latex_elements"])
+
+
+def test_broken_cross_references_fail_the_build(conf):
+    assert conf["nitpicky"] is True
+    prose, *_ = (p for kind, p in conf["nitpick_ignore_regex"] if kind == "py:class")
+    prose = re.compile(prose)
+    assert prose.fullmatch("shape") and prose.fullmatch("N") and prose.fullmatch('{"a", "b"}')
+    # hw1's own names are never ignored: a broken link to them fails the build.
+    for kind, pattern in conf["nitpick_ignore_regex"]:
+        assert not re.fullmatch(pattern, "hw1.data.load_mnist"), (kind, pattern)
+        if not re.fullmatch(kind, "py:class"):  # bare lower-case class words are type prose
+            assert not re.fullmatch(pattern, "load_mnist"), (kind, pattern)

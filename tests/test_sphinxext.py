@@ -1,4 +1,4 @@
-"""The PDF's tables: docs/sphinxext/html_tables_latex.py turns pandas HTML into tables."""
+"""The local Sphinx extensions in docs/sphinxext, for the PDF."""
 
 import sys
 from pathlib import Path
@@ -9,6 +9,7 @@ from hw1.report import table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "sphinxext"))
 from html_tables_latex import TableParser, table_nodes
+from latex_fixes import plain_text
 
 ROWS = [
     {"method": "jacrev", "time": 2.62e-4, "calls": 7},
@@ -61,3 +62,10 @@ def test_table_nodes_drop_the_empty_index_and_right_align_numbers():
 
 def test_html_without_a_table_gives_nothing():
     assert _parse("<div><p>no table here</p></div>") == []
+
+
+def test_bookmark_text_keeps_letters_and_symbols_of_the_math():
+    assert plain_text(r"X^\top X") == "XᵀX"
+    assert plain_text(r"\mathbf{W}_1 \in \mathbb{R}^{20 \times 10}") == "W1 ∈R20 ×10"
+    assert plain_text(r"\lambda_{\max} < 2 / \eta") == "λmax < 2 / η"
+    assert not set(plain_text(r"\frac{a}{b}^{c}_{d}")) & set("\\{}^_$")
