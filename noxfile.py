@@ -70,7 +70,7 @@ def _shared_env(session: nox.Session) -> Path:
     current = STAMP.read_text().strip() if STAMP.is_file() else None
     if current != wanted or not python.is_file():
         if SHARED.exists():
-            session.log("pyproject.toml's dependencies changed: rebuilding .nox/hw1")
+            session.log(".nox/hw1 is unfinished or older than pyproject.toml: rebuilding it")
             shutil.rmtree(SHARED)
         # virtualenv ships with nox, so the interpreter running nox can make the env.
         session.run(sys.executable, "-m", "virtualenv", "-q", "--python", PYTHON, str(SHARED))
@@ -170,7 +170,12 @@ def notebook(session: nox.Session) -> None:
     log = BUILD / "hw1-answers.log"
     builder = [str(python), "docs/build_notebook.py", "--execute", "--out", str(out)]
     session.log(f"{' '.join(builder)} > {log} (in the background)")
-    env = {**os.environ, **session.env}
+    env = dict(os.environ)
+    for key, value in session.env.items():  # nox's None means "unset"
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     with log.open("w") as sink:
         combined = subprocess.Popen(builder, cwd=ROOT, env=env, stdout=sink, stderr=sink)
         try:

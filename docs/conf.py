@@ -39,6 +39,8 @@ extensions = [
     "offline_gallery",  # sphinxext/: no CDN scripts on the execution-time pages
     "html_tables_latex",  # sphinxext/: the examples' HTML tables in the PDF
     "latex_fixes",  # sphinxext/: math in PDF bookmarks, links to exercises in the PDF
+    "autosummary_cache",  # sphinxext/: no API stub generation when hw1 is unchanged
+    "viewcode_source",  # sphinxext/: source pages without importing hw1 on every build
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -56,6 +58,9 @@ mathjax3_config = {"svg": {"fontCache": "global"}}
 
 # -- API reference ---------------------------------------------------------------
 autosummary_generate = True
+# Regenerate the API stubs only when one of these changed (sphinxext/autosummary_cache).
+autosummary_cache_inputs = ["../hw1", "_templates/autosummary", "api.rst"]
+viewcode_source_packages = ["hw1"]
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
 napoleon_numpy_docstring = True
@@ -72,7 +77,6 @@ sphinx_gallery_conf = {
     "reset_modules": ("matplotlib", "sg_reset.reset_seeds"),
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("hw1",),
-    "reference_url": {"hw1": None},
     "remove_config_comments": True,
     "min_reported_time": 1,
     "show_memory": False,
@@ -95,8 +99,7 @@ html_theme_options = {
     "show_toc_level": 2,
     "header_links_before_dropdown": 5,
     # The search field as an icon, so the header stays on one line at 1280 px.
-    "navbar_persistent": [],
-    "navbar_end": ["search-button", "theme-switcher", "navbar-icon-links"],
+    "navbar_persistent": ["search-button"],
 }
 html_show_sourcelink = False
 # An explicit mode: with none, the theme logs a console error on a reader's first visit.

@@ -83,7 +83,10 @@ assert "gradient of the mean" in results["gradient"].message
 assert not results["tent_net"].passed
 assert "right on [0, 1] but wrong outside it" in results["tent_net"].message
 assert results["minimizer"].passed
+assert "on tall, wide and rank-deficient X" in results["minimizer"].message
 assert report.exit_code == 1
+assert report.absent and not set(report.absent) & set(results)
+assert "not defined (not checked): " + ", ".join(report.absent) in str(report)
 print({name: "pass" if c.passed else "FAIL" for name, c in results.items()})
 
 # %%

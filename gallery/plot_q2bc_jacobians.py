@@ -105,7 +105,7 @@ cases = [
     ("batch, float64", torch.float64, lambda g: torch.randn(64, 2, generator=g).double()),
 ]
 tolerance = {torch.float32: (1e-5, 1e-6), torch.float64: (1e-12, 1e-14)}
-rows, pairs = [], []
+rows, pairs, case_inputs = [], [], {}
 for seed, (name, dtype, draw) in enumerate(cases):
     g = torch.Generator().manual_seed(100 + seed)
     w = init_weights(D=2, K=30, P=10, L=3, generator=g, dtype=dtype)
@@ -122,21 +122,29 @@ for seed, (name, dtype, draw) in enumerate(cases):
         "max |forward - autograd|": (by_hand - by_autograd).abs().max().item(),
     })
     pairs.append((name, by_autograd.flatten(), by_hand.flatten()))
+    case_inputs[name] = (w, xs)
 print(f"all {len(cases)} cases passed")
 table(rows, formats=".2e")
 
 # %%
-# Far from the origin most first-layer units saturate and their :math:`1 - h^2` is
-# close to zero, so the Jacobian shrinks. The assert checks, from the table above, that
-# the saturated case's largest entry is below a hundredth of the smallest largest
-# entry among the unsaturated single inputs.
+# Far from the origin the first-layer units saturate: :math:`1 - h^2` is close to
+# zero, so the Jacobian shrinks. The cell measures, for the saturated case, the share of
+# first-layer units with :math:`1 - h^2 < 0.01`, and compares the largest Jacobian
+# entry with those of the unsaturated single inputs in the table above.
+w_saturated, x_saturated = case_inputs["x = (30, -40), saturated"]
+first_layer = torch.tanh(w_saturated["W1"] @ x_saturated)
+saturated_share = ((1 - first_layer**2) < 0.01).double().mean().item()
+print(f"share of first-layer units with 1 - h^2 < 0.01: {saturated_share:.2f}")
 max_entry = {row["case"]: row["max |J|"] for row in rows}
 unsaturated = ["normal x", "uniform x in [-1, 1)", "x = 0", "normal x, float64"]
+assert saturated_share > 0.5
 assert max_entry["x = (30, -40), saturated"] < 0.01 * min(max_entry[c] for c in unsaturated)
 
 # %%
-# The saturated case's largest Jacobian entry is below a hundredth of the unsaturated
-# ones', and forward mode still matches autograd there (the asserts of the loop). Each
+# For :math:`x = (30, -40)` more than half of the first-layer units have
+# :math:`1 - h^2 < 0.01`. The saturated case's largest Jacobian entry is below a
+# hundredth of the unsaturated ones', and forward mode still matches autograd there
+# (the asserts of the loop). Each
 # point below is one entry of one Jacobian, forward mode against autograd; all of them
 # passed the tolerance of their dtype, so they lie on the diagonal.
 fig, (ax_map, ax_scatter) = plt.subplots(1, 2, figsize=(9, 4), width_ratios=(1, 2.2))

@@ -121,13 +121,18 @@ table([{"method": bench.LABELS[m], "us per layer": slope(m) * 1e6,
       formats=".3g")
 
 # %%
+one_input_counts = [
+    multiply_counts(L=L)[bench.MULTIPLY_KEYS[m]] for L in config["Ls"] for m in bench.METHODS
+]
+assert (min(one_input_counts), max(one_input_counts)) == (6060, 93060)
+# %%
 # How far from the limit: one input
 # ---------------------------------
-# For one input the arithmetic is a few thousand multiplies (counted at the end of
-# this page); here the times are set against the number of tensor operations each
-# method launches instead. In every run the benchmark timed one trivial operation,
-# ``torch.neg`` on 30 numbers into an existing tensor, and the argument checks of a
-# public function:
+# For one input the arithmetic is between 6,060 and 93,060 multiplies, depending on the
+# method and the depth (the table at the end of this page); here the times are set
+# against the number of tensor operations each method launches instead. In every run
+# the benchmark timed one trivial operation, ``torch.neg`` on 30 numbers into an
+# existing tensor, and the argument checks of a public function:
 per_op = stored["limits"]["op"]
 validation = stored["limits"]["validation"]
 print(f"one trivial operation: {per_op['median_s'] * 1e6:.2f} us "
@@ -243,8 +248,8 @@ fig.tight_layout()
 # that forward mode needs fewer multiplies while :math:`D < P` and more beyond
 # :math:`D = P` (:func:`hw1.jacobian.multiply_counts`). On a batch of 1024 at
 # :math:`L = 3`, the stored runs time the two hand-written modes, which have the same
-# structure, and ``torch.func``'s ``jacfwd`` and ``jacrev`` (in rows, their faster
-# layout under ``vmap``). Each ratio is reverse-mode time over forward-mode time, the
+# structure, and ``torch.func``'s ``jacfwd`` and ``jacrev`` (in rows, the layout the
+# sweep uses). Each ratio is reverse-mode time over forward-mode time, the
 # median across runs: above 1, forward mode took less time.
 sizes = {"K": config["K"], "P": config["P"], "L": config["sweep_L"]}
 sweep_rows = bench.sweep_table(stored["sweep"], **sizes)
@@ -319,20 +324,27 @@ table(count_rows, formats=".3g")
 
 # %%
 # The page :ref:`q2-cost` quotes the ratio of the derivative work alone,
-# ``reverse / forward work`` above; these asserts hold its quoted values to the
-# rounding shown there.
+# ``reverse / forward work`` above, the multiplies of (b) as implemented and the range of
+# ``(b) / (c)``; these asserts hold its quoted values to the rounding shown there.
 for L, quoted in ((3, 4.43), (5, 4.69), (10, 4.86)):
     c = multiply_counts(L=L)
     assert abs(c["reverse"] / c["forward"] - quoted) < 0.005
 assert [multiply_counts(L=L)["autograd_reverse"] for L in (3, 5, 10)] == [23760, 43560, 93060]
+# (b) as implemented over (c), quoted there as "between 3.73 and 3.92"
+b_over_c = [
+    multiply_counts(L=L)["autograd_reverse"] / multiply_counts(L=L)["jacobian_forward"]
+    for L in (3, 5, 10)
+]
+assert abs(min(b_over_c) - 3.73) < 0.005 and abs(max(b_over_c) - 3.92) < 0.005
 
 # %%
 # GPU
 # ---
-# No GPU was available to this project, so only CPU results exist. The same command,
-# ``nox -s bench``, run on a machine with CUDA, also records ``cuda.json``; a GPU
-# result then appears below with its device and date.
+# The command ``nox -s bench``, run on a machine with CUDA, also records
+# ``cuda.json``. The line below says what is stored for the GPU: its device and date,
+# or that nothing is. When a GPU result is stored, its table follows.
 gpu = bench.load_results("cuda")
 print(bench.stored_status("cuda"))
-if gpu is not None:
-    print(table(bench.speed_ratios(gpu["cases"]), formats=".3g"))
+
+# %%
+table(bench.speed_ratios(gpu["cases"]), formats=".3g") if gpu is not None else None

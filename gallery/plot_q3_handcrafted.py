@@ -83,10 +83,10 @@ table(
 # lies within :math:`2\sigma(-c/2) \approx 0.0134` of the target, so more than 0.486
 # from the threshold 1/2.
 #
-# Between the corners the ReLU network interpolates linearly. Its output should
-# depend only on :math:`|x_1 - x_2|`, so that the level sets are lines parallel to the
-# diagonal. White dots mark the inputs whose XNOR is 1, black dots those whose XNOR
-# is 0.
+# Between the corners, the ReLU network's output should depend only on
+# :math:`|x_1 - x_2|`, so that the level sets are lines parallel to the diagonal. The
+# next cell checks this on a grid. White dots mark the inputs whose XNOR is 1, black
+# dots those whose XNOR is 0.
 relu_xnor = xnor_nets["relu"]
 side = torch.linspace(-0.5, 1.5, 201, dtype=torch.float64)
 g1, g2 = torch.meshgrid(side, side, indexing="xy")
@@ -105,7 +105,9 @@ fig.tight_layout()
 
 # %%
 # On the whole square :math:`[-\tfrac12, \tfrac32]^2` the output equals
-# :math:`1 - |x_1 - x_2|` to within :math:`10^{-12}`.
+# :math:`1 - |x_1 - x_2|` to within :math:`10^{-12}`: between the corners the ReLU
+# network interpolates linearly on each side of the diagonal, and its level sets are
+# lines parallel to it.
 #
 # The tent
 # --------

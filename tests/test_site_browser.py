@@ -119,27 +119,43 @@ def _wait_for_math(page) -> None:
     )
 
 
-def test_every_page_loads_offline_without_console_errors(server, page):
+TABS = 4  # pages loaded side by side: most of a load is waiting, not computing
+
+
+def test_every_page_loads_offline_without_console_errors(server, browser):
     pages = _pages()
     assert "index.html" in pages
+    tabs = [_new_page(browser, LAPTOP) for _ in range(TABS)]
+    status: dict[str, int] = {}
+    for tab in tabs:
+        tab.on("response", lambda r: status.__setitem__(r.url, r.status))
     failures = {}
-    for name in pages:
-        response = page.goto(f"{server}/{name}", wait_until="load")
-        _wait_for_math(page)
-        problems = []
-        if response is None or response.status != 200:
-            problems.append(f"status {response and response.status}")
-        problems += [f"console: {e}" for e in page.errors]
-        problems += [f"external request: {u}" for u in page.blocked]
-        broken = page.evaluate(
-            "() => Array.from(document.images)"
-            ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
-        )
-        problems += [f"image not loaded: {src}" for src in broken]
-        if problems:
-            failures[name] = problems
-        page.errors.clear()
-        page.blocked.clear()
+    try:
+        for first in range(0, len(pages), TABS):
+            batch = list(zip(tabs, pages[first : first + TABS], strict=False))
+            for tab, name in batch:  # start every load, then wait for each
+                tab.errors.clear()
+                tab.blocked.clear()
+                tab.evaluate("url => { window.location.href = url; }", f"{server}/{name}")
+            for tab, name in batch:
+                url = f"{server}/{name}"
+                tab.wait_for_url(url, wait_until="load")
+                _wait_for_math(tab)
+                problems = []
+                if status.get(url) != 200:
+                    problems.append(f"status {status.get(url)}")
+                problems += [f"console: {e}" for e in tab.errors]
+                problems += [f"external request: {u}" for u in tab.blocked]
+                broken = tab.evaluate(
+                    "() => Array.from(document.images)"
+                    ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+                )
+                problems += [f"image not loaded: {src}" for src in broken]
+                if problems:
+                    failures[name] = problems
+    finally:
+        for tab in tabs:
+            tab.context.close()
     assert not failures, failures
 
 
@@ -483,20 +499,27 @@ def test_screenshots(server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     derivations = _pages_with_solutions() or _derivation_pages()
     assert derivations, "no derivation pages found"
+    # (label, page, open every solution, element scrolled to the top of the view)
     shots = [
-        ("home", "index.html", False),
-        ("derivation-folded", derivations[0], False),
-        ("derivation-open", derivations[0], True),
-        ("example", "auto_examples/plot_q4_init_study.html", False),
+        ("home", "index.html", False, None),
+        ("derivation-folded", derivations[0], False, FOLDABLE),
+        ("derivation-open", derivations[0], True, FOLDABLE),
+        ("example", "auto_examples/plot_q4_init_study.html", False, "table.dataframe"),
     ]
     for device, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
         page = _new_page(browser, viewport)
         try:
-            for label, name, open_all in shots:
+            for label, name, open_all, anchor in shots:
                 page.goto(f"{server}/{name}", wait_until="load")
                 if open_all:
                     _open_all(page)
                 _wait_for_math(page)
+                if anchor and page.locator(anchor).count():
+                    page.eval_on_selector(
+                        anchor,
+                        "e => window.scrollTo(0, e.getBoundingClientRect().top"
+                        " + window.scrollY - 90)",
+                    )
                 path = ARTIFACTS / f"screenshot-{label}-{device}.png"
                 page.screenshot(path=str(path), full_page=False)
                 assert path.stat().st_size > 10_000, f"{path} looks empty"
