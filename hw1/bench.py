@@ -241,7 +241,7 @@ MULTIPLY_KEYS = {
     "reverse_manual": "jacobian_reverse_manual",
 }
 #: The (method, layout) pairs timed in the ``D`` sweep: two forward/reverse pairs;
-#: ``torch.func`` under ``vmap`` in rows, its faster layout for a batch.
+#: ``torch.func`` under ``vmap`` in rows (the layout its batched call takes).
 SWEEP_VARIANTS = (
     ("jacobian_forward", "columns"),
     ("reverse_manual", "columns"),

@@ -518,7 +518,7 @@ def test_screenshots(server, browser):
                     page.eval_on_selector(
                         anchor,
                         "e => window.scrollTo(0, e.getBoundingClientRect().top"
-                        " + window.scrollY - 90)",
+                        " + window.scrollY - 120)",
                     )
                 path = ARTIFACTS / f"screenshot-{label}-{device}.png"
                 page.screenshot(path=str(path), full_page=False)
