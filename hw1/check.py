@@ -28,6 +28,7 @@ import json
 import linecache
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -269,16 +270,44 @@ def _time_limit(seconds: float | None, what: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _student_traceback(exc: BaseException) -> str:
-    """Return the traceback of ``exc`` without the checker's own frames."""
-    frames = [
+def _student_traceback(exc: BaseException, frames: int = 6, error_lines: int | None = None) -> str:
+    """Return the traceback of ``exc`` without the checker's own frames.
+
+    Only the last ``frames`` frames are kept, and the first ``error_lines`` lines of the
+    error itself (all of them if ``None``).
+    """
+    kept = [
         frame
         for frame in traceback.extract_tb(exc.__traceback__)
         if os.path.abspath(frame.filename) != _THIS_FILE and "/torch/" not in frame.filename
     ]
-    text = "".join(traceback.format_list(frames[-6:]))
+    text = "".join(traceback.format_list(kept[-frames:]))
     last = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if error_lines is not None and len(last.splitlines()) > error_lines:
+        last = "\n".join(last.splitlines()[:error_lines]) + " …"
     return (("Traceback (most recent call last):\n" + text) if text else "") + last
+
+
+def _dtype_hint(exc: BaseException) -> str:
+    """Explain an error that comes from mixing float32 and float64 tensors, else ``""``."""
+    text = str(exc)
+    if (
+        isinstance(exc, RuntimeError | TypeError)
+        and re.search(r"dtype|scalar type", text, re.IGNORECASE)
+        and re.search(r"float|double|half", text, re.IGNORECASE)
+    ):
+        return (
+            "\nA dtype mismatch: the checker passes float64 tensors, and a tensor made "
+            "without a dtype (torch.eye(D), torch.zeros(n), torch.tensor([...])) is float32.\n"
+            "Create new tensors with dtype=x.dtype (e.g. torch.eye(D, dtype=X.dtype)) or "
+            "with torch.zeros_like(x)."
+        )
+    return ""
+
+
+def _raised(what: str, exc: BaseException) -> str:
+    """Describe an exception raised by the reader's code, with its traceback."""
+    return f"{what} raised {type(exc).__name__}:\n{_student_traceback(exc)}{_dtype_hint(exc)}"
 
 
 def _call(fn: Callable, *args: object, what: str, **kwargs: object) -> object:
@@ -287,7 +316,7 @@ def _call(fn: Callable, *args: object, what: str, **kwargs: object) -> object:
     except _CheckTimeout:
         raise
     except (Exception, SystemExit) as exc:  # the reader's code may raise anything
-        raise _Fail(f"{what} raised {type(exc).__name__}:\n{_student_traceback(exc)}") from None
+        raise _Fail(_raised(what, exc)) from None
 
 
 def _tensor(value: object, what: str) -> torch.Tensor:
@@ -737,8 +766,41 @@ def _run_scalar_net(net: Callable, x: torch.Tensor, what: str) -> torch.Tensor:
     exc = errors[0]
     raise _Fail(
         f"{what} could not be evaluated on inputs of shape (N, 1) or (N,): "
-        f"{type(exc).__name__}:\n{_student_traceback(exc)}"
+        f"{type(exc).__name__}:\n{_student_traceback(exc)}{_dtype_hint(exc)}"
     )
+
+
+class _FunctionSpy(TorchFunctionMode):
+    """Record the names of the torch functions called while the mode is active."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.names.add(getattr(func, "__name__", ""))
+        return func(*args, **(kwargs or {}))
+
+
+def _uses_sigmoid(net: Callable, x: torch.Tensor) -> bool:
+    """Whether evaluating ``net`` on a few inputs calls a sigmoid."""
+    if isinstance(net, nn.Module) and any(isinstance(m, nn.Sigmoid) for m in net.modules()):
+        return True
+    spy = _FunctionSpy()
+    try:
+        with spy:
+            _run_scalar_net(net, x[:5], "the network")
+    except _CheckTimeout:
+        raise
+    except Exception:  # only a hint: the failure is reported anyway
+        return False
+    return bool(spy.names & {"sigmoid", "sigmoid_", "expit", "logsigmoid"})
+
+
+_SIGMOID_HINT = (
+    "\nA sigmoid network approximates the kinks; this check asks for exact ReLU "
+    "constructions (matching to 1e-4). Sigmoid is fine for XNOR."
+)
 
 
 def _layer_note(net: object) -> str:
@@ -806,6 +868,7 @@ def _check_tent_net(factory: Callable) -> str:
     ref = _tent(x)
     bad = ~((got - ref).abs() <= _tolerance(x))
     if bool(bad.any()):
+        hint = _SIGMOID_HINT if _uses_sigmoid(net, x) else ""
         inside = (x >= 0) & (x <= 1)
         if not bool((bad & inside).any()):
             sides = []
@@ -816,9 +879,9 @@ def _check_tent_net(factory: Callable) -> str:
             raise _Fail(
                 "right on [0, 1] but wrong outside it, "
                 + " and ".join(sides)
-                + f": {_worst(x, got, ref, bad)}"
+                + f": {_worst(x, got, ref, bad)}{hint}"
             )
-        raise _Fail(f"wrong on [0, 1]: {_worst(x, got, ref, bad & inside)}")
+        raise _Fail(f"wrong on [0, 1]: {_worst(x, got, ref, bad & inside)}{hint}")
     return (
         f"equals the tent on {len(x)} points: a dense grid of [-2, 3], the kinks 0, 1/2, 1, "
         f"and |x| up to 1e6; {_layer_note(net)}"
@@ -829,6 +892,7 @@ def _check_soft_threshold_net(factory: Callable) -> str:
     thresholds = (0.5, 1.3, 0.0)
     right_for = []
     failures = []
+    sigmoid = False
     for s in thresholds:
         x = _grid(-4.0, 4.0, (s, -s, 0.0))
         net = _build_net(factory, (s,), f"soft_threshold_net({s})")
@@ -839,6 +903,7 @@ def _check_soft_threshold_net(factory: Callable) -> str:
         if not bool(bad.any()):
             right_for.append(s)
             continue
+        sigmoid = sigmoid or _uses_sigmoid(net, x)
         if not bool((bad & (x >= 0)).any()):
             failures.append(
                 f"misses the negative side (s = {s}): right for x ≥ 0, but "
@@ -853,7 +918,7 @@ def _check_soft_threshold_net(factory: Callable) -> str:
             failures.append(
                 f"right for s = {', '.join(map(str, right_for))} only: is s used in the weights?"
             )
-        raise _Fail("\n".join(failures))
+        raise _Fail("\n".join(failures) + (_SIGMOID_HINT if sigmoid else ""))
     return (
         "equals max(|x| − s, 0)·sign(x) for s = 0.5, 1.3 and 0 on dense grids of [-4, 4], "
         "the kinks ±s, and |x| up to 1e6"
@@ -889,7 +954,7 @@ def _check_xnor_net(factory: Callable) -> str:
         except Exception as exc:
             if args and (checked or args != calls[-1]):
                 continue  # an activation this answer does not offer
-            raise _Fail(f"{what} raised {type(exc).__name__}:\n{_student_traceback(exc)}") from None
+            raise _Fail(_raised(what, exc)) from None
         if not callable(net):
             raise _Fail(f"{what} returned a {type(net).__name__}; expected a network")
         _check_layers(net, what)
@@ -1140,11 +1205,15 @@ def _check_xavier(fn: Callable, model: nn.Module, namespace: Mapping[str, object
                 if problem is None:
                     continue
                 top = float(w.abs().max())
-                for formula, other in (
-                    ("√(6/n_in), from fan-in only", math.sqrt(6 / n_in)),
-                    ("√(6/n_out), from fan-out only", math.sqrt(6 / n_out)),
+                fan_in = "a fan-in-only bound"
+                for looks_like, formula, other in (
+                    (fan_in, "√(6/n_in)", math.sqrt(6 / n_in)),
+                    (fan_in, "√(3/n_in)", math.sqrt(3 / n_in)),
+                    (fan_in, "1/√n_in", 1 / math.sqrt(n_in)),
+                    ("a fan-out-only bound", "√(6/n_out)", math.sqrt(6 / n_out)),
                     (
-                        "√(2/(n_in + n_out)), Xavier's normal standard deviation",
+                        "Xavier's normal standard deviation",
+                        "√(2/(n_in + n_out))",
                         math.sqrt(2 / (n_in + n_out)),
                     ),
                 ):
@@ -1153,8 +1222,8 @@ def _check_xavier(fn: Callable, model: nn.Module, namespace: Mapping[str, object
                         and abs(other - bound) > 1e-3 * bound
                     ):
                         raise _Fail(
-                            f"Xavier bound {formula}: {label} reaches ±{top:.4g} where "
-                            f"√(6/(n_in + n_out)) = {bound:.4g}"
+                            f"Xavier bound looks like {looks_like}, {formula}: {label} reaches "
+                            f"±{top:.4g} where Xavier's √(6/(n_in + n_out)) = {bound:.4g}"
                         )
                 raise _Fail(f"init_uniform_(model, {d!r}), Xavier's bound: {problem}")
         return f"Xavier (d = {d!r}): each layer within and spread over ±√(6/(n_in + n_out))"
@@ -1251,7 +1320,13 @@ def _check_minimizer(fn: Callable) -> str:
     message = "minimises ½‖Xw − y‖² (the normal equations hold; loss equals torch.linalg.pinv's)"
     message += " on tall, wide and rank-deficient X"
     if notes:
-        message += "; a minimiser but not the minimum-norm one for " + ", ".join(notes)
+        message += (
+            ".\nPasses, as any minimiser answers the question, but note: on "
+            + " and on ".join(notes)
+            + " X^T X is singular, so solving X^T X w = X^T y (solve or inv) only lands on "
+            "some minimiser by rounding, and this one is not the minimum-norm minimiser "
+            "X⁺y (torch.linalg.pinv(X) @ y) that hw1.least_squares.minimizer returns"
+        )
     return message
 
 
