@@ -13,7 +13,8 @@ In a notebook, :func:`check` takes the notebook's own namespace (``globals()``) 
 module and returns a :class:`Report`, shown as a table.
 
 Exit status of the command: 0 when every function found passes, 1 when any fails, 2 when
-the file cannot be loaded or defines none of the names.
+nothing could be checked (a ``.py`` file that cannot be loaded, or a file that defines none
+of the names; a notebook's failing cells are reported as notes and the rest still runs).
 """
 
 from __future__ import annotations
@@ -70,8 +71,13 @@ LOAD_TIMEOUT = 300.0
 CHECK_TIMEOUT = 60.0
 
 F64 = torch.float64
-#: Seconds the checking process gets beyond its time limits before it is killed.
-_GRACE = 30.0
+#: Seconds a stage of the checking process (loading, one check) gets beyond its time
+#: limit before the process is killed: the limit is an exception the reader's code can block.
+_GRACE = 5.0
+#: Seconds the checking process may take to start (Python and torch imports).
+_STARTUP = 120.0
+#: Seconds between two looks at the checking process's progress.
+_POLL = 0.05
 _THIS_FILE = os.path.abspath(__file__)
 _RESULTS_ENV = "HW1_CHECK_RESULTS"
 
@@ -172,7 +178,10 @@ class Report:
     def __str__(self) -> str:
         """Return the human-readable report."""
         lines = [f"hw1.check: {self.source}"]
-        lines += [f"  note: {note}" for note in self.notes]
+        for note in self.notes:
+            first, *rest = note.splitlines() or [""]
+            lines.append(f"  note: {first}")
+            lines += ["    " + line for line in rest]
         error = self._error_text()
         if self.error is not None:
             lines.append("  could not load the file:")
@@ -207,7 +216,12 @@ class Report:
                 "</tr>"
             )
         parts = [f"<div><p><b>hw1.check</b>: {esc(self.source)}</p>"]
-        parts += [f"<p>Note: {esc(note)}</p>" for note in self.notes]
+        parts += [
+            f'<p>Note:</p><pre style="white-space:pre-wrap">{esc(note)}</pre>'
+            if "\n" in note
+            else f"<p>Note: {esc(note)}</p>"
+            for note in self.notes
+        ]
         if self.error is not None:
             parts.append(f"<p>Could not load the file:</p><pre>{esc(self.error)}</pre>")
         if rows:
@@ -283,8 +297,11 @@ def _student_traceback(exc: BaseException, frames: int = 6, error_lines: int | N
     ]
     text = "".join(traceback.format_list(kept[-frames:]))
     last = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    if error_lines is not None and len(last.splitlines()) > error_lines:
-        last = "\n".join(last.splitlines()[:error_lines]) + " …"
+    if error_lines is not None and not isinstance(exc, SyntaxError):  # that one is short
+        lines = [line.strip() for line in last.splitlines() if line.strip()]
+        if len(lines) > 1 and lines[0].endswith(":"):  # "ImportError: " and its message below
+            lines[:2] = [f"{lines[0]} {lines[1]}"]
+        last = "\n".join(lines[:error_lines]) + (" …" if len(lines) > error_lines else "")
     return (("Traceback (most recent call last):\n" + text) if text else "") + last
 
 
@@ -297,10 +314,10 @@ def _dtype_hint(exc: BaseException) -> str:
         and re.search(r"float|double|half", text, re.IGNORECASE)
     ):
         return (
-            "\nA dtype mismatch: the checker passes float64 tensors, and a tensor made "
+            "\nA dtype mismatch: the checker passes float64 tensors, and a tensor made\n"
             "without a dtype (torch.eye(D), torch.zeros(n), torch.tensor([...])) is float32.\n"
-            "Create new tensors with dtype=x.dtype (e.g. torch.eye(D, dtype=X.dtype)) or "
-            "with torch.zeros_like(x)."
+            "Create new tensors with dtype=x.dtype (e.g. torch.eye(D, dtype=X.dtype))\n"
+            "or with torch.zeros_like(x)."
         )
     return ""
 
@@ -1321,11 +1338,12 @@ def _check_minimizer(fn: Callable) -> str:
     message += " on tall, wide and rank-deficient X"
     if notes:
         message += (
-            ".\nPasses, as any minimiser answers the question, but note: on "
+            ".\nPasses, as any minimiser answers the question, but X^T X is singular on "
             + " and on ".join(notes)
-            + " X^T X is singular, so solving X^T X w = X^T y (solve or inv) only lands on "
-            "some minimiser by rounding, and this one is not the minimum-norm minimiser "
-            "X⁺y (torch.linalg.pinv(X) @ y) that hw1.least_squares.minimizer returns"
+            + ": solving X^T X w = X^T y there (solve or inv) lands on some minimiser only "
+            "by rounding, and this one is not the minimum-norm minimiser X⁺y "
+            "(torch.linalg.pinv(X) @ y) that hw1.least_squares.minimizer returns and the "
+            "Q5 page derives"
         )
     return message
 
@@ -1338,10 +1356,12 @@ def _gd(
     k: int,
     sign: float = 1.0,
     scale: float = 1.0,
+    matrix_sign: float = 1.0,
 ) -> torch.Tensor:
+    """Take ``k`` steps ``w ← w − sign·α·scale·(matrix_sign·XᵀXw − Xᵀy)`` (1, 1, 1: plain GD)."""
     w = w0.clone()
     for _ in range(k):
-        w = w - sign * alpha * scale * (X.T @ (X @ w - y))
+        w = w - sign * alpha * scale * (matrix_sign * (X.T @ (X @ w)) - X.T @ y)
     return w
 
 
@@ -1378,8 +1398,17 @@ def _check_closed_form_iterate(fn: Callable) -> str:
                     else []
                 ),
                 (
+                    "ignores w0: it equals the iterate started from w0 = 0",
+                    _gd(X, y, torch.zeros_like(w0), alpha, k),
+                ),
+                (
                     "steps uphill: the sign of the gradient step is flipped",
                     _gd(X, y, w0, alpha, k, sign=-1.0),
+                ),
+                (
+                    "the matrix I − αX^T X written as I + αX^T X: the sign of the X^T X w "
+                    "term in the step is flipped",
+                    _gd(X, y, w0, alpha, k, matrix_sign=-1.0),
                 ),
                 (
                     f"steps along the gradient of the mean loss (1/N, N = {n})",
@@ -1387,10 +1416,14 @@ def _check_closed_form_iterate(fn: Callable) -> str:
                 ),
             ]
             named = _first_match(got, variants, 1e-7)
-            raise _Fail(
-                f"{named or f'differs from {k} gradient-descent steps (relative error {err:.1e})'} "
-                f"({case}).{'' if named else _singular_hint(label)}"
-            )
+            steps = f"{k} gradient-descent step{'' if k == 1 else 's'}"
+            message = named or f"differs from {steps} (relative error {err:.1e})"
+            message += f" ({case})."
+            if k == 0:
+                message += " k = 0 must return w0 (no step taken)."
+            elif not named:
+                message += _singular_hint(label)
+            raise _Fail(message)
     return (
         "equals k plain gradient-descent steps for k = 0, 1, 2, 5, 30 on tall, wide and "
         "rank-deficient X"
@@ -1506,7 +1539,10 @@ def check(
 
 
 def _notebook_cells(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """Return a notebook's code cells as (label, source), with magics and shell lines blanked."""
+    """Return a notebook's code cells as (label, source), with magics and shell lines blanked.
+
+    The label is ``"PATH [code cell N]"``, N counting code cells from 1.
+    """
     notebook = json.loads(path.read_text(encoding="utf-8"))
     cells, skipped = [], []
     number = 0
@@ -1535,24 +1571,71 @@ def _notebook_cells(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     return cells, notes
 
 
+def _run_source(label: str, source: str, namespace: dict[str, object]) -> None:
+    linecache.cache[label] = (len(source), None, source.splitlines(True), label)
+    exec(compile(source, label, "exec"), namespace)  # running the reader's code is the point
+
+
 def _load(path: Path) -> tuple[dict[str, object], list[str]]:
-    """Run a .py file or a notebook's code cells in a fresh module namespace."""
+    """Run a .py file or a notebook's code cells in a fresh module namespace.
+
+    A ``.py`` file is one unit: an exception stops the load (``sys.exit(0)`` or
+    ``sys.exit()`` just ends it, as under ``python``). In a notebook each failing cell
+    becomes a note and the later cells still run, as after an error in Jupyter; the load
+    time limit running out in a cell becomes a note too, and the later cells do not run.
+    """
     module = types.ModuleType("hw1_check_answers")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module
-    if path.suffix == ".ipynb":
-        cells, notes = _notebook_cells(path)
-    else:
-        cells, notes = [(str(path), path.read_text(encoding="utf-8"))], []
+    namespace = module.__dict__
+    if path.suffix != ".ipynb":
+        try:
+            _run_source(str(path), path.read_text(encoding="utf-8"), namespace)
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                raise
+            lines = [
+                f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)
+            ]
+            where = f" at line {lines[-1]}" if lines else ""
+            return namespace, [
+                f"the file ends with sys.exit({'' if exc.code is None else exc.code}){where}, "
+                "a normal end as under python; code after it did not run"
+            ]
+        return namespace, []
+    cells, notes = _notebook_cells(path)
     for label, source in cells:
-        linecache.cache[label] = (len(source), None, source.splitlines(True), label)
-        code = compile(source, label, "exec")
-        exec(code, module.__dict__)  # running the reader's file is the point
-    return module.__dict__, notes
+        cell = label[label.rindex("[") + 1 : -1]
+        try:
+            _run_source(label, source, namespace)
+        except _CheckTimeout as exc:
+            notes.append(
+                f"{cell}: {exc}; the later cells did not run (allow more time with --load-timeout)"
+            )
+            break
+        except (Exception, SystemExit) as exc:  # a failing cell, as Jupyter shows it
+            notes.append(
+                f"{cell} failed, and the later cells still ran:\n"
+                + _student_traceback(exc, frames=2, error_lines=1)
+            )
+    return namespace, notes
 
 
 def _worker() -> None:
     """Entry point of the checking process: load the file, run the checks, write JSON lines."""
+    status = 0
+    try:
+        _work()
+    except BaseException:  # the checker's own failure: show it in the printed output
+        traceback.print_exc()
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Threads or child processes the reader's code started would keep a normal exit waiting.
+    os._exit(status)
+
+
+def _work() -> None:
     path, only, load_timeout, check_timeout = sys.argv[1:5]
     results = open(os.environ[_RESULTS_ENV], "w", encoding="utf-8", buffering=1)
 
@@ -1562,6 +1645,7 @@ def _worker() -> None:
 
     names = _resolve_only(only)
     file = Path(path)
+    emit({"event": "started"})
     try:
         with _time_limit(float(load_timeout), f"loading {file.name}"):
             namespace, notes = _load(file)
@@ -1595,6 +1679,7 @@ def _worker() -> None:
         }
     )
     for name in found:
+        emit({"event": "start", "name": name, "time": time.time()})
         result = _run_one(name, namespace, float(check_timeout))
         emit({"event": "check", **result.to_dict(), "seconds": result.seconds})
     emit({"event": "done"})
@@ -1616,8 +1701,13 @@ def check_file(
 
     **This runs the file's code**, as ``python`` would, in a fresh Python process whose
     working directory is the file's folder. A notebook's code cells run in order; lines
-    starting with ``%`` or ``!`` are skipped. Code under ``if __name__ == "__main__":``
-    does not run.
+    starting with ``%`` or ``!`` are skipped, and a failing cell is reported as a note
+    while the later cells still run. Code under ``if __name__ == "__main__":`` does not
+    run.
+
+    Each stage (loading the file, each check) has its time limit; a stage that blocks
+    it is stopped a few seconds later by killing the process, and the checks left are
+    run in a new process that loads the file again.
 
     Parameters
     ----------
@@ -1628,7 +1718,7 @@ def check_file(
     load_timeout : float
         Seconds the file may take to run before the checks start.
     check_timeout : float or None
-        Seconds each check may take; ``None`` for no limit.
+        Seconds each check may take; ``None`` for no limit (an hour).
 
     Returns
     -------
@@ -1651,93 +1741,214 @@ def check_file(
         raise FileNotFoundError(f"no such file: {str(path)!r}")
     report = Report(source=str(path))
     per_check = check_timeout if check_timeout is not None else 3600.0
-    limit = load_timeout + per_check * len(names) + _GRACE
     with tempfile.TemporaryDirectory(prefix="hw1-check-") as tmp:
-        results_path = Path(tmp) / "results.jsonl"
-        results_path.touch()
-        env = {**os.environ, _RESULTS_ENV: str(results_path), "MPLBACKEND": "Agg"}
+        env = {**os.environ, "MPLBACKEND": "Agg"}
         env.setdefault("OMP_NUM_THREADS", "1")
         env["PYTHONPATH"] = os.pathsep.join(
             [str(file.parent), str(Path(__file__).resolve().parent.parent)]
             + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
         )
+        with open(Path(tmp) / "output.txt", "w+", encoding="utf-8") as output:
+            _check_in_processes(
+                report,
+                names,
+                file=file,
+                folder=Path(tmp),
+                env=env,
+                output=output,
+                load_timeout=load_timeout,
+                check_timeout=per_check,
+            )
+            output.seek(0)
+            printed = output.read()
+    if report.error is not None and printed.strip():
+        report.error += "\n--- last lines the file printed ---\n" + _tail(printed)
+    return report
+
+
+@dataclasses.dataclass
+class _Run:
+    """The records one checking process wrote, and how it ended."""
+
+    records: list[dict]
+    stopped: tuple[str, float] | None  # (stage, its limit in s) if killed for overrunning
+    returncode: int
+
+
+def _supervise(
+    command: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    output: object,
+    results_path: Path,
+    load_timeout: float,
+    check_timeout: float,
+) -> _Run:
+    """Run one checking process, killing it when a stage overruns its time limit.
+
+    The stages are starting (imports), loading the file and each check, which the
+    process announces in its records. The process's own time limit is an exception the
+    reader's code can swallow (a bare ``except:``) or never see (a hang in C code), so
+    here each stage gets ``_GRACE`` seconds more before the process group is killed. The
+    group is killed at the end in every case, also when this function is interrupted
+    (Ctrl-C, SIGTERM turned into ``SystemExit``), so nothing the file started outlives
+    the check.
+    """
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so it can be killed as a whole
+    )
+    records: list[dict] = []
+    stopped = None
+    try:
+        stage, limit = "starting", _STARTUP
+        deadline = time.monotonic() + limit
+        unread = ""
+        with open(results_path, encoding="utf-8") as results:
+            while True:
+                try:
+                    process.wait(timeout=_POLL)
+                    exited = True
+                except subprocess.TimeoutExpired:
+                    exited = False
+                unread += results.read()
+                *lines, unread = unread.split("\n")
+                for line in filter(None, lines):
+                    record = json.loads(line)
+                    records.append(record)
+                    stage, limit = {
+                        "started": ("loading", load_timeout + _GRACE),
+                        "start": (record.get("name"), check_timeout + _GRACE),
+                        "done": ("exiting", _GRACE),
+                        "error": ("exiting", _GRACE),
+                    }.get(record["event"], ("between checks", _STARTUP))
+                    deadline = time.monotonic() + limit
+                if exited:
+                    break
+                if time.monotonic() > deadline:
+                    if stage != "exiting":  # a process that hangs on exit is just ended
+                        stopped = (stage, limit)
+                    break
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    return _Run(records, stopped, process.returncode)
+
+
+def _check_in_processes(
+    report: Report,
+    names: list[str],
+    *,
+    file: Path,
+    folder: Path,
+    env: dict[str, str],
+    output: object,
+    load_timeout: float,
+    check_timeout: float,
+) -> None:
+    """Fill ``report``, starting a new checking process after each stopped check."""
+    found: list[str] | None = None  # the names to check, once the file has loaded
+    finished: dict[str, CheckResult] = {}
+    remaining = names
+    why_not_run = ""
+    for attempt in itertools.count():
+        results_path = folder / f"results-{attempt}.jsonl"
+        results_path.touch()
         command = [
             sys.executable,
             "-c",
             "from hw1.check import _worker; _worker()",
             str(file),
-            ",".join(names),
+            ",".join(remaining),
             str(load_timeout),
-            str(per_check),
+            str(check_timeout),
         ]
-        with open(Path(tmp) / "output.txt", "w+", encoding="utf-8") as output:
-            process = subprocess.Popen(
-                command,
-                cwd=file.parent,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+        run = _supervise(
+            command,
+            cwd=file.parent,
+            env={**env, _RESULTS_ENV: str(results_path)},
+            output=output,
+            results_path=results_path,
+            load_timeout=load_timeout,
+            check_timeout=check_timeout,
+        )
+        loaded, in_progress, error, done = None, None, None, False
+        for record in run.records:
+            event = record.pop("event")
+            if event == "error":
+                error = record["message"]
+            elif event == "loaded":
+                loaded = record
+            elif event == "start":
+                in_progress = record
+            elif event == "check":
+                in_progress = None
+                finished[record["name"]] = CheckResult(**record)
+            elif event == "done":
+                done = True
+        ended = f"the checking process ended with status {run.returncode}"
+        if found is None:  # the first process
+            if error is None and loaded is None:
+                error = _not_loaded(run, load_timeout, ended)
+            if error is not None:
+                report.error = error
+                return
+            report.notes.extend(loaded["notes"])
+            report.absent.extend(loaded["absent"])
+            found = list(loaded["found"])
+        elif loaded is None:
+            why = (error or _not_loaded(run, load_timeout, ended)).splitlines()[0]
+            why_not_run = f"loading the file again, in a new process, failed: {why}"
+            break
+        if done:
+            why_not_run = "not defined when the file was loaded again, in a new process"
+            break
+        if in_progress is None:  # ended between two checks: nothing to blame
+            why_not_run = ended
+            break
+        name = in_progress["name"]
+        if run.stopped is not None:
+            message = (
+                f"the check of {name} did not finish within the time limit of "
+                f"{check_timeout:g} s, and the answer blocks that limit (a bare except: "
+                "that swallows it, or a hang inside C code): the checking process was "
+                f"stopped after {run.stopped[1]:g} s"
             )
-            try:
-                process.wait(timeout=limit)
-                killed = False
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                killed = True
-            output.seek(0)
-            printed = output.read()
-        records = [json.loads(line) for line in results_path.read_text().splitlines() if line]
-    _collect(report, records, names, printed, killed, process.returncode, limit)
-    return report
+        else:
+            message = f"{ended} during the check of {name} (os._exit, a crash or out of memory?)"
+        finished[name] = CheckResult(name, False, message, 0, time.time() - in_progress["time"])
+        remaining = [n for n in found if n not in finished]
+        if not remaining:
+            break
+        report.notes.append(
+            f"the check of {name} was stopped; the file was loaded again in a new process to "
+            f"run the remaining checks ({', '.join(remaining)})"
+        )
+    for name in found or []:
+        result = finished.get(name) or CheckResult(name, False, f"not run: {why_not_run}", 0)
+        report.checks.append(result)
 
 
-def _collect(
-    report: Report,
-    records: list[dict],
-    names: list[str],
-    printed: str,
-    killed: bool,
-    returncode: int,
-    limit: float,
-) -> None:
-    loaded = False
-    pending: list[str] = []
-    for record in records:
-        event = record.pop("event")
-        if event == "error":
-            report.error = record["message"]
-        elif event == "loaded":
-            loaded = True
-            report.notes.extend(record["notes"])
-            report.absent.extend(record["absent"])
-            pending = list(record["found"])
-        elif event == "check":
-            pending.remove(record["name"])
-            report.checks.append(CheckResult(**record))
-    finished = bool(records) and records[-1] == {}  # the "done" record, its event popped
-    if report.error is None and not loaded:
-        why = (
-            f"the checking process was stopped after {limit:g} s, before the file finished "
-            "loading (its code may block the time limit)"
-            if killed
-            else f"the checking process ended with status {returncode} before the file "
-            "finished loading"
-        )
-        report.error = why
-    elif loaded and pending and not finished:
-        why = (
-            f"stopped after {limit:g} s"
-            if killed
-            else f"the process ended with status {returncode}"
-        )
-        for name in pending:
-            report.checks.append(CheckResult(name, False, f"did not finish: {why}", 0))
-    if report.error is not None and printed.strip():
-        report.error += "\n--- last lines the file printed ---\n" + _tail(printed)
+def _not_loaded(run: _Run, load_timeout: float, ended: str) -> str:
+    """Say why a checking process stopped before the file had loaded."""
+    if run.stopped is None:
+        return f"{ended} before the file finished loading"
+    stage, limit = run.stopped
+    if stage == "starting":
+        return f"the checking process did not start within {limit:g} s"
+    return (
+        f"loading the file did not finish within the time limit of {load_timeout:g} s, and "
+        "its code blocks that limit (signals ignored, a bare except:, or a hang inside C "
+        f"code): the checking process was stopped after {limit:g} s of loading; allow more "
+        "with --load-timeout"
+    )
 
 
 # -- the command --------------------------------------------------------------------------
@@ -1754,8 +1965,9 @@ def _parser() -> argparse.ArgumentParser:
             + ". Each must take the same arguments as the hw1 function of that name."
         ),
         epilog=(
-            "Exit status: 0 every function found passes; 1 a function fails; 2 the file "
-            "cannot be loaded or defines none of the names."
+            "Exit status: 0 every function found passes; 1 a function fails; 2 nothing "
+            "checked: a .py file cannot be loaded, or the file defines none of the names (a "
+            "notebook's failing cells are notes; the later cells still run)."
         ),
     )
     parser.add_argument("path", metavar="PATH", help="a .py file or an .ipynb notebook")
@@ -1788,6 +2000,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return its exit status.
 
@@ -1809,11 +2025,23 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _resolve_only(only)
         except ValueError as exc:
-            parser.error(str(exc))
+            parser.error("--only" + str(exc).removeprefix("only"))
     path = Path(args.path)
     if path.suffix not in (".py", ".ipynb") or not path.is_file():
         parser.error(f"PATH must be an existing .py or .ipynb file, got {args.path!r}")
-    report = check_file(path, only=only, load_timeout=args.load_timeout, check_timeout=args.timeout)
+    # SIGTERM (kill, timeout) becomes an exception, so the checking process is killed too.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
+    try:
+        report = check_file(
+            path, only=only, load_timeout=args.load_timeout, check_timeout=args.timeout
+        )
+    except KeyboardInterrupt:
+        print("hw1.check: interrupted; the checking process was stopped", file=sys.stderr)
+        return 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
         print(report, file=sys.stderr)
