@@ -63,6 +63,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from hw1._validation import check_option, check_positive_int, check_real
 from hw1.jacobian import (
     _check_input,
+    _jacobian_reverse,
     _layers,
     init_weights,
     jacobian_forward,
@@ -161,14 +162,7 @@ def _reverse_loop(primal: _Primal, hidden: list, WF: torch.Tensor, x: torch.Tens
 
 def _reverse_batched(primal: _Primal, hidden: list, WF: torch.Tensor, x: torch.Tensor):
     """Reverse mode, all ``P`` identity rows in one batched backward pass."""
-    with torch.enable_grad():
-        xr = x.detach().requires_grad_(True)
-        y = primal(hidden, WF, xr)
-        P = y.shape[-1]
-        eye = torch.eye(P, dtype=y.dtype, device=y.device)
-        seeds = eye if x.dim() == 1 else eye[:, None, :].expand(P, *y.shape)
-        (rows,) = torch.autograd.grad(y, xr, seeds, is_grads_batched=True)
-    return rows if x.dim() == 1 else rows.transpose(0, 1)
+    return _jacobian_reverse(hidden, WF, x, forward=primal)
 
 
 def _jacrev(primal: _Primal, hidden: list, WF: torch.Tensor, x: torch.Tensor):

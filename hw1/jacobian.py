@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import torch
 
@@ -332,11 +332,15 @@ def jacobian_reverse(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
 
 
 def _jacobian_reverse(
-    hidden: list[torch.Tensor], WF: torch.Tensor, x: torch.Tensor
+    hidden: list[torch.Tensor],
+    WF: torch.Tensor,
+    x: torch.Tensor,
+    forward: Callable[[list[torch.Tensor], torch.Tensor, torch.Tensor], torch.Tensor] = _forward,
 ) -> torch.Tensor:
+    # ``forward`` lets the benchmark time the same pull-back on another layout.
     with torch.enable_grad():
         xr = x.detach().requires_grad_(True)
-        y = _forward(hidden, WF, xr)
+        y = forward(hidden, WF, xr)
         P = y.shape[-1]
         eye = torch.eye(P, dtype=y.dtype, device=y.device)
         seeds = eye if x.dim() == 1 else eye[:, None, :].expand(P, *y.shape)

@@ -16,7 +16,11 @@ pytestmark = pytest.mark.notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = Path(os.environ.get("HW1_EXAMPLES", ROOT / "docs" / "auto_examples"))
-SCRIPTS = sorted(p.stem for p in (ROOT / "gallery").glob("plot_*.py"))
+GALLERY = ROOT / "gallery"
+# Subfolders are gallery subsections; their notebooks sit in the same subfolder.
+SCRIPTS = sorted(
+    p.relative_to(GALLERY).with_suffix("").as_posix() for p in GALLERY.rglob("plot_*.py")
+)
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
