@@ -31,29 +31,46 @@ def load(name):
 
 
 def run_cli(*args, timeout=120):
-    return subprocess.run(
-        [*PYTHON, *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    """Run ``python [-X OPTION] -m hw1.check ARGS``."""
+    options = list(args[:2]) if args[:1] == ("-X",) else []
+    command = [sys.executable, *options, "-m", "hw1.check", *args[len(options) :]]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 # -- right answers ----------------------------------------------------------------------
 
 
-def test_project_answers_pass_every_check_through_the_command():
-    result = run_cli(str(ANSWERS / "right_hw1.py"), "--json", *FAST)
-    assert result.returncode == 0, result.stderr
-    record = json.loads(result.stdout)
-    assert record["passed"] is True
-    names = [c["name"] for c in record["checks"]]
-    assert names == [n for n in NAMES if n != "my_model"]
-    assert record["absent"] == ["my_model"]
-    for c in record["checks"]:
-        assert set(c) == {"name", "passed", "message", "cases"}
-        assert c["passed"] is True and c["cases"] > 0, c
-        assert isinstance(c["message"], str) and c["message"], c
-    # In --json mode the human report goes to stderr.
-    assert "12 of 12 checks passed" in result.stderr
-    assert "depth counts linear layers" in result.stderr
+def imported_by_the_command(stderr):
+    """Return the top-level packages in a ``python -X importtime`` log."""
+    return {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+HEAVY = {"torch", "numpy", "sklearn", "matplotlib"}
+
+
+def test_importing_the_checker_and_its_help_do_not_import_torch():
+    code = "import hw1.check, sys; assert not {'torch', 'numpy'} & set(sys.modules)"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    result = run_cli("-X", "importtime", "--help", timeout=60)  # the command's own process
+    assert result.returncode == 0
+    assert "RUNS the code in PATH" in result.stdout
+    imported = imported_by_the_command(result.stderr)
+    assert "hw1" in imported  # the log is read right
+    assert not HEAVY & imported, HEAVY & imported
+
+
+def test_project_answers_pass_every_check():
+    report = check(load("right_hw1"))
+    assert report.passed and report.exit_code == 0, str(report)
+    assert [c.name for c in report.checks] == [n for n in NAMES if n != "my_model"]
+    assert report.absent == ["my_model"]
+    assert all(c.passed and c.cases > 0 and c.message for c in report.checks), str(report)
+    assert "12 of 12 checks passed" in str(report)
+    assert "depth counts linear layers" in str(report)
 
 
 def test_answers_written_from_scratch_pass_and_hidden_layer_depth_is_accepted():
@@ -78,23 +95,43 @@ def test_init_uniform_alone_is_checked_on_a_reference_model():
     assert "reference" in result.message and "Xavier (d = 'xavier')" in result.message
 
 
-def test_notebook_with_right_answers_passes_and_skipped_magics_are_reported(tmp_path):
+def test_notebook_of_right_answers_passes_the_command_despite_magics_and_failing_cells(
+    tmp_path,
+):
+    """One run of the command: exit 0, the --json record, magics skipped, failing cells noted."""
     source = (ANSWERS / "right_student.py").read_text()
     head, _, rest = source.partition("\n\n\ndef manual_gradients")
     cells = [
         nbformat.v4.new_markdown_cell("# My answers"),
         nbformat.v4.new_code_cell("%matplotlib inline\n!pip install torch\n" + head),
-        nbformat.v4.new_code_cell("def manual_gradients" + rest),
+        # Q1(d)'s dataset loader, removed from scikit-learn, fails a cell in many notebooks.
+        nbformat.v4.new_code_cell("from sklearn.datasets import load_boston\n\nX = load_boston()"),
+        nbformat.v4.new_code_cell("def manual_gradients" + rest + "\n\nundefined_name\n"),
         nbformat.v4.new_code_cell("if True:\n    %time x = 1\nprint('done')"),
     ]
     path = tmp_path / "answers.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    report = check_file(path, load_timeout=60, check_timeout=20)
-    assert report.exit_code == 0, str(report)
-    assert len(report.checks) == 12
-    (note,) = report.notes
-    assert "skipped 3 notebook line(s)" in note
-    assert "cell 1 line 1: %matplotlib inline" in note and "!pip install torch" in note
+    result = run_cli(str(path), "--json", *FAST)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["passed"] is True and record["error"] is None
+    assert [c["name"] for c in record["checks"]] == [n for n in NAMES if n != "MLP"]
+    assert record["absent"] == ["MLP"]
+    for c in record["checks"]:
+        assert set(c) == {"name", "passed", "message", "cases"}
+        assert c["passed"] is True and c["cases"] > 0, c
+        assert isinstance(c["message"], str) and c["message"], c
+    skipped, boston, undefined = record["notes"]
+    assert "skipped 3 notebook line(s)" in skipped
+    assert "cell 1 line 1: %matplotlib inline" in skipped and "!pip install torch" in skipped
+    assert boston.startswith("code cell 2 failed, and the later cells still ran:")
+    assert "load_boston" in boston and "ImportError" in boston
+    assert len(boston.splitlines()) <= 12  # a short traceback, not sklearn's whole essay
+    assert undefined.startswith("code cell 3 failed")
+    assert "NameError: name 'undefined_name' is not defined" in undefined
+    # In --json mode the human report goes to stderr.
+    assert "note: code cell 2 failed" in result.stderr
+    assert "12 of 12 checks passed" in result.stderr
 
 
 # -- the catalogue of classic mistakes --------------------------------------------------
@@ -175,29 +212,32 @@ def test_syntax_error_exits_2_with_the_error_shown(tmp_path):
 
 
 def test_file_raising_on_import_exits_2_with_its_traceback():
-    result = run_cli(str(ANSWERS / "raises_on_import.py"), "--json", *FAST)
+    args = ("-X", "importtime", str(ANSWERS / "raises_on_import.py"), "--json", *FAST)
+    result = run_cli(*args)
     assert result.returncode == 2
     record = json.loads(result.stdout)
     assert record["passed"] is False and record["checks"] == []
     assert "FileNotFoundError" in record["error"]
     assert 'raises_on_import.py", line 5' in record["error"]
     assert "Traceback" in result.stderr
+    # The command's own process never needs PyTorch; only the checking process imports it.
+    assert not HEAVY & imported_by_the_command(result.stderr)
 
 
 def test_file_that_never_returns_is_stopped_and_exits_2():
-    report = check_file(ANSWERS / "never_returns.py", load_timeout=2, check_timeout=2)
+    report = check_file(ANSWERS / "never_returns.py", load_timeout=0.5, check_timeout=1)
     assert report.exit_code == 2
-    assert "did not finish within the time limit of 2 s" in report.error
+    assert "did not finish within the time limit of 0.5 s" in report.error
 
 
 def test_file_that_blocks_the_alarm_is_killed(monkeypatch):
-    monkeypatch.setattr(checker, "_GRACE", 1.0)
+    monkeypatch.setattr(checker, "_GRACE", 0.5)
     report = check_file(
-        ANSWERS / "ignores_alarm.py", only="gradient", load_timeout=1, check_timeout=1
+        ANSWERS / "ignores_alarm.py", only="gradient", load_timeout=0.5, check_timeout=1
     )
     assert report.exit_code == 2
-    assert "loading the file did not finish within the time limit of 1 s" in report.error
-    assert "stopped after 2 s of loading" in report.error
+    assert "loading the file did not finish within the time limit of 0.5 s" in report.error
+    assert "stopped after 1 s of loading" in report.error
 
 
 def test_a_hanging_function_fails_its_check_and_the_others_still_run():
@@ -210,14 +250,14 @@ def test_a_hanging_function_fails_its_check_and_the_others_still_run():
 
 
 def test_checks_that_block_the_time_limit_are_killed_and_the_rest_still_run(monkeypatch):
-    monkeypatch.setattr(checker, "_GRACE", 1.0)
+    monkeypatch.setattr(checker, "_GRACE", 0.5)
     report = check_file(ANSWERS / "swallows_time_limit.py", load_timeout=20, check_timeout=1)
     by_name = {c.name: c for c in report.checks}
     assert list(by_name) == ["gradient", "minimizer", "closed_form_iterate"]
     for name in ("gradient", "closed_form_iterate"):  # a swallowed limit; a blocked signal
         assert not by_name[name].passed
         assert "did not finish within the time limit of 1 s" in by_name[name].message
-        assert "stopped after 2 s" in by_name[name].message
+        assert "stopped after 1.5 s" in by_name[name].message
     assert by_name["minimizer"].passed, by_name["minimizer"].message  # run in a new process
     assert any("loaded again in a new process" in note for note in report.notes)
     assert report.exit_code == 1
@@ -262,33 +302,9 @@ def test_float32_answers_are_told_that_the_inputs_are_float64():
     for result in report.checks:
         assert not result.passed
         assert "RuntimeError" in result.message  # the traceback is kept
+        assert "_check_cases.py" not in result.message  # without the checker's own frames
         assert "the checker passes float64 tensors" in result.message, result.message
         assert "dtype=x.dtype" in result.message
-
-
-def test_notebook_cells_after_a_failing_cell_still_run_and_are_checked(tmp_path):
-    # Q1(d)'s dataset loader, removed from scikit-learn, fails a cell in many notebooks.
-    cells = [
-        nbformat.v4.new_code_cell(
-            "import torch\n\ndef gradient(X, w, y):\n    return X.T @ (X @ w - y)"
-        ),
-        nbformat.v4.new_code_cell("from sklearn.datasets import load_boston\n\nX = load_boston()"),
-        nbformat.v4.new_code_cell(
-            "def minimizer(X, y):\n    return torch.linalg.pinv(X) @ y\n\nundefined_name"
-        ),
-    ]
-    path = tmp_path / "answers.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    report = check_file(path, only="gradient,minimizer", load_timeout=60, check_timeout=20)
-    assert report.exit_code == 0, str(report)
-    assert [c.name for c in report.checks] == ["gradient", "minimizer"]
-    boston, undefined = report.notes
-    assert boston.startswith("code cell 2 failed, and the later cells still ran:")
-    assert "load_boston" in boston and "ImportError" in boston
-    assert len(boston.splitlines()) <= 12  # a short traceback, not sklearn's whole essay
-    assert undefined.startswith("code cell 3 failed")
-    assert "NameError: name 'undefined_name' is not defined" in undefined
-    assert "note: code cell 2 failed" in str(report)
 
 
 def test_notebook_that_defines_nothing_checkable_exits_2(tmp_path):

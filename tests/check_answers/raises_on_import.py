@@ -1,8 +1,8 @@
 """A file whose top-level code fails before any answer is defined."""
 
-import torch
+import pickle
 
-data = torch.load("my_saved_weights.pt")  # a file only the author has
+data = pickle.loads(open("my_saved_weights.pkl", "rb").read())  # a file only the author has
 
 
 def gradient(X, w, y):
