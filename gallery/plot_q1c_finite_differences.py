@@ -31,7 +31,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from hw1.finite_diff import best_step, compare_gradients, step_size_sweep
+from hw1.finite_diff import best_step, compare_gradients, error_slopes, step_size_sweep
 from hw1.logcosh import (
     autograd_gradients,
     finite_difference_gradients,
@@ -146,16 +146,14 @@ fig.tight_layout()
 # The slopes of the two branches, fitted by least squares on the log-log scale (steps
 # above the best one up to :math:`h = 0.1`, and steps below the best one), and the
 # checks of the sentences that follow.
+# :func:`hw1.finite_diff.error_slopes` fits them.
 slopes = {}
 for dtype, rows_d in sweeps.items():
-    h = np.array([row["eps"] for row in rows_d])
-    error = np.array([row["scaled"] for row in rows_d])
-    right = (h > best[dtype]["eps"]) & (h <= 0.1 * (1 + 1e-9))
-    left = h < best[dtype]["eps"]
+    fitted = error_slopes(rows_d, key="scaled", max_step=0.1)
     slopes[dtype] = {
         "dtype": str(dtype).removeprefix("torch."),
-        "slope right of best": np.polyfit(np.log10(h[right]), np.log10(error[right]), 1)[0],
-        "slope left of best": np.polyfit(np.log10(h[left]), np.log10(error[left]), 1)[0],
+        "slope right of best": fitted["right"],
+        "slope left of best": fitted["left"],
     }
     assert abs(slopes[dtype]["slope right of best"] - 2) < 0.1
     assert abs(slopes[dtype]["slope left of best"] + 1) < 0.1

@@ -26,7 +26,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from hw1.data import boston_split
-from hw1.logcosh import boston_over_splits, linear_regression_baseline, train_boston
+from hw1.logcosh import (
+    boston_over_splits,
+    first_epoch_below,
+    linear_regression_baseline,
+    summarize_splits,
+    train_boston,
+)
 from hw1.report import table
 
 data = boston_split(seed=0)
@@ -122,21 +128,10 @@ table(
 # The spread over the 20 splits: the mean, the standard deviation (sd, with
 # :math:`n - 1` in the denominator), and the smallest and largest value, in
 # :math:`(\$1000)^2`.
-summaries = {
-    "network, test MSE": net_test,
-    "LinearRegression, test MSE": linear_test,
-    "linear - network, test MSE": difference,
-    "network, train MSE": net_train,
-    "LinearRegression, train MSE": linear_train,
-}
-sd = {name: values.std(ddof=1) for name, values in summaries.items()}
-table(
-    [
-        {"quantity": name, "mean": v.mean(), "sd": sd[name], "min": v.min(), "max": v.max()}
-        for name, v in summaries.items()
-    ],
-    formats=".2f",
-)
+# :func:`hw1.logcosh.summarize_splits` computes them.
+spread = summarize_splits(splits)
+sd = {row["quantity"]: row["sd"] for row in spread}
+table(spread, formats=".2f")
 
 # %%
 # The paired results: each point is one split, and a point below the diagonal is a
@@ -211,7 +206,7 @@ sd_linear = sd["LinearRegression, test MSE"]
 mean_test_curve = net_test_curves.mean(axis=0)
 mean_train_curve = net_train_curves.mean(axis=0)
 below_linear = net_test_curves < linear_test[:, None]  # (split, epoch)
-first_below_per_split = epochs[below_linear.argmax(axis=1)]
+first_below_per_split = first_epoch_below(net_test_curves, linear_test)
 gap_net = net_test.mean() - net_train.mean()
 gap_linear = linear_test.mean() - linear_train.mean()
 # the quoted means and sds, to the digit shown (within 0.1)
@@ -232,8 +227,8 @@ assert difference[0] - mean_difference > 2 * sd_difference
 # the mean curves fall at every epoch, up to epoch 15
 assert np.all(np.diff(mean_test_curve) < 0)
 assert np.all(np.diff(mean_train_curve) < 0)
-assert int(epochs[np.argmax(mean_test_curve < linear_test.mean())]) == 3
-assert below_linear.any(axis=1).all()
+assert int(first_epoch_below(mean_test_curve, linear_test.mean())) == 3
+assert (first_below_per_split > 0).all()  # 0 would mean never below
 assert first_below_per_split.max() <= 6
 assert below_linear[:, epochs >= 6].all()  # from epoch 6 on, on every split
 assert gap_net > gap_linear

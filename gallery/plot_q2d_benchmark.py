@@ -104,21 +104,11 @@ table(ratios, formats={"its time [us]": ".1f", "jacobian_forward [us]": ".2f"})
 # For one input, per extra layer: the slope of each method's median time between
 # :math:`L = 3` and :math:`L = 10`, in microseconds per layer, and its ratio to the
 # slope of :func:`~hw1.jacobian.jacobian_forward`.
-best = {}  # (L, N, method) -> the record of its faster layout
-for r in stored["cases"]:
-    key = (r["L"], r["N"], r["method"])
-    if key not in best or r["median_s"] < best[key]["median_s"]:
-        best[key] = r
-
-
-def slope(method, L0=3, L1=10, N=None):
-    return (best[(L1, N, method)]["median_s"] - best[(L0, N, method)]["median_s"]) / (L1 - L0)
-
-
-ours = slope("jacobian_forward")
-table([{"method": bench.LABELS[m], "us per layer": slope(m) * 1e6,
-        "ratio to jacobian_forward": slope(m) / ours} for m in bench.METHODS],
-      formats=".3g")
+best = bench.fastest_layouts(stored["cases"])  # (L, N, method) -> faster layout
+slopes = bench.layer_slopes(stored["cases"], L0=3, L1=10)
+table([{"method": bench.LABELS[m], "us per layer": slopes[m] * 1e6,
+        "ratio to jacobian_forward": slopes[m] / slopes["jacobian_forward"]}
+       for m in bench.METHODS], formats=".3g")
 
 # %%
 one_input_counts = [
@@ -267,13 +257,10 @@ table([{"pair": name, "median D": c["median"], "min D": c["min"], "max D": c["ma
 # The ratios against :math:`D`, median across runs with the min–max band.
 fig, ax = plt.subplots(figsize=(7, 4.2))
 Ds = [r["D"] for r in sweep_rows]
-by_method = {(r["D"], r["method"]): r for r in stored["sweep"]}
-for pair, (fwd, rev), style in [(p, m, s) for (p, m), s in
-                                zip(bench.SWEEP_PAIRS.items(), ("-o", "-s"), strict=True)]:
-    per_run = [[by_method[(D, rev)]["runs"][i] / by_method[(D, fwd)]["runs"][i] for D in Ds]
-               for i in range(runs)]
-    ax.fill_between(Ds, [min(col) for col in zip(*per_run, strict=True)],
-                    [max(col) for col in zip(*per_run, strict=True)], alpha=0.2)
+bands = bench.sweep_ratio_bands(stored["sweep"])
+for pair, style in zip(bench.SWEEP_PAIRS, ("-o", "-s"), strict=True):
+    ax.fill_between(Ds, [bands[pair][D][0] for D in Ds], [bands[pair][D][1] for D in Ds],
+                    alpha=0.2)
     ax.plot(Ds, [r[f"{pair}: rev/fwd"] for r in sweep_rows], style, label=f"{pair}: rev/fwd")
 ax.plot(Ds, [r["predicted"] for r in sweep_rows], "k--", label="predicted (multiplies)")
 ax.axhline(1, color="grey", linewidth=0.8)

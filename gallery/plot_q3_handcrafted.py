@@ -19,14 +19,12 @@ result of this run follows an ``assert`` that checks it.
 # output :math:`1 - |x_1 - x_2|`, and a sigmoid one (an AND unit plus a NOR unit with
 # gain :math:`c = 10`), which can only come close to 0 and 1 and is read with the rule
 # "output > 1/2 means 1". Their weights and biases:
-import math
 from functools import partial
 
 import matplotlib.pyplot as plt
 import torch
 
 from hw1.handcrafted import (
-    XNOR_SIGMOID_GAIN,
     max_abs_error,
     parameter_rows,
     run_on_grid,
@@ -35,6 +33,7 @@ from hw1.handcrafted import (
     tent,
     tent_net,
     xnor_net,
+    xnor_sigmoid_error_bound,
     xnor_truth_table,
 )
 from hw1.report import table
@@ -55,7 +54,7 @@ table(
 relu_rows = xnor_truth_table(xnor_nets["relu"])
 sigmoid_rows = xnor_truth_table(xnor_nets["sigmoid"])
 # the derivation page's bound on the sigmoid network's error: 2 sigmoid(-c/2)
-sigmoid_bound = 2 / (1 + math.exp(XNOR_SIGMOID_GAIN / 2))
+sigmoid_bound = xnor_sigmoid_error_bound()
 assert abs(sigmoid_bound - 0.0134) < 1e-4
 for relu_row, sigmoid_row in zip(relu_rows, sigmoid_rows, strict=True):
     target = relu_row["target"]

@@ -47,6 +47,8 @@ from hw1.init_study import (
     over_seeds,
     profile_summary,
     profile_table,
+    rises_towards_input,
+    spread_over_layers,
     study_settings,
     train_from_seed,
 )
@@ -237,12 +239,8 @@ fig.tight_layout()
 # (:math:`\delta_\ell`, which shrinks by :math:`g` per layer going down) and a forward
 # one (:math:`h_{\ell-1}`, which shrinks by :math:`g` per layer going up); in the linear
 # regime the two exponents add up to the same total at every layer. The next cells
-# check this in all 3 seeds.
-def spread_over_layers(stats, key):
-    values = [row[key] for row in stats["layers"]]
-    return max(values) / min(values)
-
-
+# check this in all 3 seeds, with :func:`hw1.init_study.spread_over_layers` (the
+# largest value over the layers divided by the smallest).
 flat = {
     name: {
         "weight grads: max/min over layers": max(
@@ -269,12 +267,7 @@ table([{"setting": name} | row for name, row in flat.items()], formats=".3g")
 # %%
 # Xavier and :math:`d = 2.0` for comparison: per seed, the largest weight-gradient norm
 # over the 8 layers divided by the smallest, and whether the norm rises at every step
-# from the logits down to layer 1.
-def rises_towards_input(stats):
-    norms = [row["weight_grad_norm"] for row in stats["layers"]]
-    return all(lower > upper for lower, upper in itertools.pairwise(norms))
-
-
+# from the logits down to layer 1 (:func:`hw1.init_study.rises_towards_input`).
 not_flat = {
     name: [
         {"seed": seed, "max/min over layers": spread_over_layers(stats, "weight_grad_norm"),

@@ -1107,20 +1107,11 @@ def _check_closed_form_iterate(fn: Callable) -> str:
             if err <= 1e-7:
                 continue
             n = X.shape[0]
+            off_by_one = [j for j in (k + 1, k - 1) if j >= 0]
             variants = [
-                (
-                    f"iterate off by one step: returned w_{k + 1} for w_{k}",
-                    _gd(X, y, w0, alpha, k + 1),
-                ),
                 *(
-                    [
-                        (
-                            f"iterate off by one step: returned w_{k - 1} for w_{k}",
-                            _gd(X, y, w0, alpha, k - 1),
-                        )
-                    ]
-                    if k >= 1
-                    else []
+                    (f"iterate off by one step: returned w_{j} for w_{k}", _gd(X, y, w0, alpha, j))
+                    for j in off_by_one
                 ),
                 (
                     "ignores w0: it equals the iterate started from w0 = 0",

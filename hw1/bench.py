@@ -88,8 +88,10 @@ __all__ = [
     "crossover",
     "describe",
     "dispatched_ops",
+    "fastest_layouts",
     "floor_table",
     "gflops_table",
+    "layer_slopes",
     "layer_table",
     "layout_table",
     "load_results",
@@ -105,6 +107,7 @@ __all__ = [
     "spread",
     "stored_status",
     "sweep_crossovers",
+    "sweep_ratio_bands",
     "sweep_table",
     "time_call",
     "time_methods",
@@ -1056,14 +1059,54 @@ def _range(median: float, low: float, high: float) -> str:
     return f"{_number(median)} ({_number(low)}–{_number(high)})"
 
 
-def _fastest_layouts(records: Iterable[Mapping]) -> dict[tuple, Mapping]:
-    """Per (``L``, ``N``, method): the record of the layout with the smaller median."""
+def fastest_layouts(records: Iterable[Mapping]) -> dict[tuple, Mapping]:
+    """Return, per (``L``, ``N``, method), the record of the layout with the smaller median.
+
+    Parameters
+    ----------
+    records : iterable of dict
+        Records of :func:`run_cases` or the ``"cases"`` of a stored document.
+
+    Returns
+    -------
+    dict
+        ``(L, N, method)`` to the record whose ``median_s`` is the smallest.
+    """
     best: dict[tuple, Mapping] = {}
     for r in records:
         key = (r["L"], r["N"], r["method"])
         if key not in best or r["median_s"] < best[key]["median_s"]:
             best[key] = r
     return best
+
+
+def layer_slopes(
+    records: Iterable[Mapping], *, L0: int = 3, L1: int = 10, N: int | None = None
+) -> dict[str, float]:
+    """Return each method's seconds per extra layer between depths ``L0`` and ``L1``.
+
+    Parameters
+    ----------
+    records : iterable of dict
+        Records of :func:`run_cases` or the ``"cases"`` of a stored document.
+    L0, L1 : int
+        The two depths compared.
+    N : int or None
+        The batch (``None`` for one input).
+
+    Returns
+    -------
+    dict of str to float
+        Per method: the difference of the medians of its faster layout (see
+        :func:`fastest_layouts`) at ``L1`` and ``L0``, divided by ``L1 - L0``.
+    """
+    best = fastest_layouts(records)
+    methods = dict.fromkeys(method for (L, n, method) in best if (L, n) == (L0, N))
+    return {
+        m: (best[(L1, N, m)]["median_s"] - best[(L0, N, m)]["median_s"]) / (L1 - L0)
+        for m in methods
+        if (L1, N, m) in best
+    }
 
 
 def _cases(records: Iterable[Mapping]) -> list[tuple[int, int | None]]:
@@ -1080,7 +1123,7 @@ def case_table(
     brackets: ``"33.1 (31.0–35.2)"``; for the records of a single run
     (:func:`run_cases`), the median over its blocks alone.
     """
-    best = _fastest_layouts(records)
+    best = fastest_layouts(records)
     Ls = [L for L, n in _cases(records) if n == N]
     rows = []
     for method in METHODS:
@@ -1138,7 +1181,7 @@ def speed_ratios(records: Sequence[Mapping]) -> list[dict]:
         ``"speedup min"``, ``"speedup max"`` across runs, and ``"vs jacfwd"``, the
         median ratio against ``torch.func.jacfwd``.
     """
-    best = _fastest_layouts(records)
+    best = fastest_layouts(records)
     rows = []
     for L, N in _cases(records):
         ours = best.get((L, N, "jacobian_forward"))
@@ -1178,7 +1221,7 @@ def floor_table(doc: Mapping, N: int | None = None) -> list[dict]:
     runs) and ``"time / floor"``.
     """
     per_op = doc["limits"]["op"]["median_s"]
-    best = _fastest_layouts(doc["cases"])
+    best = fastest_layouts(doc["cases"])
     rows = []
     for L, n in _cases(doc["cases"]):
         if n != N:
@@ -1212,7 +1255,7 @@ def gflops_table(doc: Mapping, L: int | None = None) -> list[dict]:
     limits = doc["limits"]
     L = L if L is not None else max(r["L"] for r in doc["cases"])
     N = max(r["N"] for r in doc["cases"] if r["N"] is not None)
-    best = _fastest_layouts(doc["cases"])
+    best = fastest_layouts(doc["cases"])
     same = limits["same_shape"]["gflops_runs"]
     rows = []
     for method in METHODS:
@@ -1284,6 +1327,11 @@ def _sweep_ratios(records: Sequence[Mapping], run: int | None) -> dict[int, dict
     return ratios
 
 
+def _sweep_ratios_per_run(records: Sequence[Mapping]) -> list[dict[int, dict[str, float]]]:
+    n_runs = len(records[0]["runs"]) if records else 0
+    return [_sweep_ratios(records, run) for run in range(n_runs)]
+
+
 def sweep_table(records: Sequence[Mapping], *, K: int = 30, P: int = 10, L: int = 3) -> list[dict]:
     """Return rows per ``D``: microseconds per Jacobian of each method, and the time ratios.
 
@@ -1306,6 +1354,27 @@ def sweep_table(records: Sequence[Mapping], *, K: int = 30, P: int = 10, L: int 
     return rows
 
 
+def sweep_ratio_bands(records: Sequence[Mapping]) -> dict[str, dict[int, tuple[float, float]]]:
+    """Return the smallest and largest run's reverse-over-forward time ratio per pair and ``D``.
+
+    Parameters
+    ----------
+    records : sequence of dict
+        The ``"sweep"`` of a stored document (each record with its ``"runs"``).
+
+    Returns
+    -------
+    dict of str to dict
+        Per pair of :data:`SWEEP_PAIRS`: ``D`` to ``(min, max)`` of the ratio over the runs.
+    """
+    per_run = _sweep_ratios_per_run(records)
+    Ds = sorted({r["D"] for r in records})
+    return {
+        pair: {D: (min(r[D][pair] for r in per_run), max(r[D][pair] for r in per_run)) for D in Ds}
+        for pair in SWEEP_PAIRS
+    }
+
+
 def sweep_crossovers(
     records: Sequence[Mapping], *, K: int = 30, P: int = 10, L: int = 3
 ) -> dict[str, dict[str, object]]:
@@ -1318,8 +1387,7 @@ def sweep_crossovers(
         crosses), and ``"median"``, ``"min"``, ``"max"`` over the runs that cross
         (``None`` if none does). ``"predicted"``: the crossover of the multiply counts.
     """
-    n_runs = len(records[0]["runs"]) if records else 0
-    per_run = [_sweep_ratios(records, run) for run in range(n_runs)]
+    per_run = _sweep_ratios_per_run(records)
     result: dict[str, dict[str, object]] = {}
     for pair in SWEEP_PAIRS:
         found = [crossover(list(r), [v[pair] for v in r.values()]) for r in per_run]

@@ -778,20 +778,6 @@ def _not_loaded(run: _Run, load_timeout: float, ended: str) -> str:
     )
 
 
-def __getattr__(name: str) -> object:
-    """Give the checks' own names (``F64``, ``_check_gradient`` ...) on first use.
-
-    They live in :mod:`hw1._check_cases`, which imports PyTorch; importing it only here
-    keeps ``import hw1.check`` and the command's own process free of it.
-    """
-    if not name.startswith("__"):
-        from hw1 import _check_cases
-
-        with contextlib.suppress(AttributeError):
-            return getattr(_check_cases, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # -- the command --------------------------------------------------------------------------
 
 

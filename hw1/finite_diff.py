@@ -23,6 +23,7 @@ import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
 import torch
 
 from hw1._validation import check_floating, check_keys, check_option, check_real
@@ -258,3 +259,50 @@ def best_step(rows: Sequence[Mapping[str, float]], key: str = "max_abs") -> dict
     for index, row in enumerate(rows):
         check_keys(row, f"rows[{index}]", (key,))
     return dict(min(rows, key=lambda row: row[key]))
+
+
+def error_slopes(
+    rows: Sequence[Mapping[str, float]], key: str = "scaled", *, max_step: float = 0.1
+) -> dict[str, float]:
+    r"""Return the log-log slopes of a sweep's error on each side of its best step.
+
+    A least-squares line is fitted to :math:`\log_{10}` error against
+    :math:`\log_{10} h`, once over the steps above the best one (:func:`best_step`)
+    up to ``max_step``, where truncation error gives slope 2 for central differences,
+    and once over the steps below it, where rounding error gives slope -1.
+
+    Parameters
+    ----------
+    rows : sequence of mappings
+        Output of :func:`step_size_sweep`, with at least two steps on each side of
+        the best one.
+    key : str
+        Which error: ``"max_abs"``, ``"max_rel"`` or ``"scaled"``.
+    max_step : float
+        Largest step of the right branch (a relative tolerance of 1e-9 is allowed).
+
+    Returns
+    -------
+    dict
+        ``"right"`` and ``"left"``: the fitted slopes.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`best_step`, for a ``max_step`` that is not a positive real, or if a
+        branch holds fewer than two steps.
+    """
+    max_step = check_real(max_step, "max_step", low=0, low_open=True)
+    best = best_step(rows, key=key)["eps"]
+    branches = {
+        "right": [row for row in rows if best < row["eps"] <= max_step * (1 + 1e-9)],
+        "left": [row for row in rows if row["eps"] < best],
+    }
+    slopes = {}
+    for side, branch in branches.items():
+        if len(branch) < 2:
+            raise ValueError(f"rows must hold at least 2 steps {side} of the best step")
+        log_h = np.log10([row["eps"] for row in branch])
+        log_error = np.log10([row[key] for row in branch])
+        slopes[side] = float(np.polyfit(log_h, log_error, 1)[0])
+    return slopes

@@ -12,6 +12,7 @@ helpers the gallery example uses to compare the two.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -37,12 +38,34 @@ __all__ = [
     "tent_net",
     "xnor",
     "xnor_net",
+    "xnor_sigmoid_error_bound",
     "xnor_truth_table",
 ]
 
 #: Gain ``c`` of the sigmoid XNOR network: every pre-activation is ``c`` times a
 #: linear form whose value at the four binary inputs is at least 1/2 away from 0.
 XNOR_SIGMOID_GAIN = 10.0
+
+
+def xnor_sigmoid_error_bound(gain: float = XNOR_SIGMOID_GAIN) -> float:
+    """Return ``2 sigmoid(-gain / 2)``, the bound on the sigmoid XNOR network's error.
+
+    Each of the two hidden units is at least ``gain / 2`` away from its switching point
+    at every binary input, so each is within ``sigmoid(-gain / 2)`` of 0 or 1, and their
+    sum within twice that of XNOR (derived on the Question 3 page).
+
+    Parameters
+    ----------
+    gain : float
+        The gain ``c`` of :func:`xnor_net` with ``activation="sigmoid"``, ``> 0``.
+
+    Returns
+    -------
+    float
+        The largest possible ``|network - XNOR|`` over the four binary inputs.
+    """
+    gain = check_real(gain, "gain", low=0, low_open=True)
+    return 2 / (1 + math.exp(gain / 2))
 
 
 # -- target functions -------------------------------------------------------------------

@@ -360,6 +360,66 @@ def profile_summary(stats: dict) -> dict[str, float]:
     }
 
 
+_LAYER_KEYS = ("activation_mean", "activation_std", "output_grad_norm", "weight_grad_norm")
+
+
+def _layer_values(stats: dict, key: str) -> list[float]:
+    layers = stats.get("layers") if isinstance(stats, dict) else None
+    if not layers:
+        raise ValueError("stats must be a layer_statistics result with a non-empty 'layers'")
+    check_option(key, "key", _LAYER_KEYS)
+    return [row[key] for row in layers]
+
+
+def spread_over_layers(stats: dict, key: str) -> float:
+    """Return the largest value of ``key`` over the layers divided by the smallest.
+
+    Parameters
+    ----------
+    stats : dict
+        As returned by :func:`layer_statistics`.
+    key : str
+        A per-layer entry: ``"activation_std"``, ``"output_grad_norm"``,
+        ``"weight_grad_norm"`` or ``"activation_mean"``.
+
+    Returns
+    -------
+    float
+        ``max / min`` over all layers, logits included; 1 for a flat profile.
+
+    Raises
+    ------
+    ValueError
+        If ``stats`` has no layers or ``key`` is not a per-layer entry.
+    """
+    values = _layer_values(stats, key)
+    return max(values) / min(values)
+
+
+def rises_towards_input(stats: dict, key: str = "weight_grad_norm") -> bool:
+    """Return whether ``key`` grows strictly at every step from the logits to layer 1.
+
+    Parameters
+    ----------
+    stats : dict
+        As returned by :func:`layer_statistics`.
+    key : str, default "weight_grad_norm"
+        A per-layer entry, as in :func:`spread_over_layers`.
+
+    Returns
+    -------
+    bool
+        True when each layer's value exceeds that of the layer above it.
+
+    Raises
+    ------
+    ValueError
+        If ``stats`` has no layers or ``key`` is not a per-layer entry.
+    """
+    values = _layer_values(stats, key)
+    return all(lower > upper for lower, upper in itertools.pairwise(values))
+
+
 @torch.inference_mode()
 def accuracy_and_loss(
     model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, chunk: int = 10_000
@@ -811,11 +871,7 @@ def profile_table(profiles: Mapping[str, dict], key: str) -> list[dict]:
     depths = {len(stats["layers"]) for stats in profiles.values()}
     if len(depths) != 1:
         raise ValueError(f"profiles must all have the same depth, got depths {sorted(depths)}")
-    allowed = sorted(
-        k for k, v in next(iter(profiles.values()))["layers"][0].items() if isinstance(v, float)
-    )
-    if key not in allowed:
-        raise ValueError(f"key must be one of {allowed}, got {key!r}")
+    check_option(key, "key", _LAYER_KEYS)
     (depth,) = depths
     return [
         {"layer": i + 1} | {name: stats["layers"][i][key] for name, stats in profiles.items()}

@@ -535,10 +535,9 @@ def random_problem(
 
     Raises
     ------
-    TypeError
-        If an argument has the wrong type.
-    ValueError
-        If a size is below 1, ``distribution`` is unknown or ``dtype`` not floating.
+    TypeError, ValueError
+        As :func:`random_data` and :func:`init_params`, or for a ``seed`` that is not
+        an int or a ``target_scale`` that is not a real number.
     """
     dtype = check_floating_dtype(dtype, "dtype")
     seed = check_int(seed, "seed")
@@ -733,3 +732,89 @@ def boston_over_splits(n_splits: int = 10, *, epochs: int = 15, seed: int = 0) -
             }
         )
     return records
+
+
+SPLIT_QUANTITIES = {
+    "network, test MSE": lambda r: r["net_test_mse"],
+    "LinearRegression, test MSE": lambda r: r["linear_test_mse"],
+    "linear - network, test MSE": lambda r: r["linear_test_mse"] - r["net_test_mse"],
+    "network, train MSE": lambda r: r["net_train_mse"],
+    "LinearRegression, train MSE": lambda r: r["linear_train_mse"],
+}
+
+
+def summarize_splits(splits: list[Mapping]) -> list[dict[str, object]]:
+    """Return the spread over splits of the errors that :func:`boston_over_splits` records.
+
+    Parameters
+    ----------
+    splits : list of dict
+        At least two records as :func:`boston_over_splits` returns them.
+
+    Returns
+    -------
+    list of dict
+        One row per quantity of ``SPLIT_QUANTITIES`` (the two models' test and
+        training MSEs and the paired difference, linear minus network, of the test
+        MSEs), with keys ``quantity``, ``mean``, ``sd`` (with :math:`n - 1` in the
+        denominator), ``min`` and ``max``.
+
+    Raises
+    ------
+    TypeError
+        If ``splits`` is not a list of dicts.
+    ValueError
+        If it holds fewer than two records or a record lacks an MSE key.
+    """
+    if not isinstance(splits, list):
+        raise TypeError(f"splits must be a list of dicts, got {type(splits).__name__}")
+    if len(splits) < 2:
+        raise ValueError(f"splits must hold at least 2 records for an sd, got {len(splits)}")
+    keys = ("net_train_mse", "net_test_mse", "linear_train_mse", "linear_test_mse")
+    for index, record in enumerate(splits):
+        check_keys(record, f"splits[{index}]", keys)
+    rows = []
+    for name, quantity in SPLIT_QUANTITIES.items():
+        values = np.array([quantity(record) for record in splits], dtype=float)
+        rows.append(
+            {
+                "quantity": name,
+                "mean": values.mean(),
+                "sd": values.std(ddof=1),
+                "min": values.min(),
+                "max": values.max(),
+            }
+        )
+    return rows
+
+
+def first_epoch_below(curves: np.ndarray, levels: np.ndarray | float) -> np.ndarray:
+    """Return, per curve, the first epoch whose value lies strictly below a level.
+
+    Parameters
+    ----------
+    curves : array, shape (S, E) or (E,)
+        One error per epoch (epochs numbered 1 to E) for each of S curves.
+    levels : array, shape (S,), or float
+        The level each curve is compared with.
+
+    Returns
+    -------
+    ndarray of int, shape (S,) or ()
+        The 1-based epoch of the first value below the level, 0 if none is.
+
+    Raises
+    ------
+    ValueError
+        If ``curves`` has no epochs or ``levels`` does not broadcast against it.
+    """
+    curves = np.asarray(curves, dtype=float)
+    if curves.ndim not in (1, 2) or curves.shape[-1] == 0:
+        raise ValueError(f"curves must have shape (S, E) or (E,) with E >= 1, got {curves.shape}")
+    levels = np.asarray(levels, dtype=float)
+    if levels.shape not in ((), curves.shape[:-1]):
+        raise ValueError(
+            f"levels must be a number or of shape {curves.shape[:-1]}, got {levels.shape}"
+        )
+    below = curves < levels[..., None]
+    return np.where(below.any(axis=-1), below.argmax(axis=-1) + 1, 0)

@@ -76,21 +76,3 @@ def table(
     frame = pd.DataFrame(data, columns=columns)
     frame.index = [""] * len(frame)  # row numbers carry no information here
     return frame
-
-
-def text(frame: pd.DataFrame) -> str:
-    """Render a :func:`table` as aligned plain text, without the index.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A table made by :func:`table`.
-
-    Returns
-    -------
-    str
-        A header line and one line per row.
-    """
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas.DataFrame, got {type(frame).__name__}")
-    return frame.to_string(index=False)

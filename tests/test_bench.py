@@ -340,6 +340,44 @@ def _cases():
     ]
 
 
+def test_sweep_ratio_bands_span_the_per_run_ratios():
+    times = {"jacobian_forward": [1.0, 2.0, 4.0], "reverse_manual": [3.0, 3.0, 3.0]}
+    records = [
+        {"D": D, "method": m, "runs": [D * t for t in times.get(m, [1.0, 1.0, 1.0])]}
+        for D in (1, 2)
+        for m, _ in bench.SWEEP_VARIANTS
+    ]
+    bands = bench.sweep_ratio_bands(records)
+    assert set(bands) == set(bench.SWEEP_PAIRS)
+    # Brute force: the per-run ratios of the hand-written pair are 3, 1.5 and 0.75 at every D.
+    hand = next(p for p, (f, r) in bench.SWEEP_PAIRS.items() if f == "jacobian_forward")
+    assert bands[hand] == {1: (0.75, 3.0), 2: (0.75, 3.0)}
+
+
+def test_layer_slopes_use_the_faster_layout_at_each_depth():
+    records = [
+        *_cases(),
+        _record(10, None, "forward_ad", "rows", [900e-6]),
+        _record(10, None, "forward_ad", "columns", [1000e-6]),
+        _record(10, None, "jacobian_forward", "columns", [90e-6]),
+    ]
+    slopes = bench.layer_slopes(records)
+    # By hand: forward_ad (900 - 200) / 7, jacobian_forward (90 - 20) / 7; jacfwd lacks L = 10.
+    assert slopes == pytest.approx({"forward_ad": 100e-6, "jacobian_forward": 10e-6})
+
+
+def test_fastest_layouts_keeps_the_smaller_median_of_each_method():
+    best = bench.fastest_layouts(_cases())
+    assert {key: r["layout"] for key, r in best.items()} == {
+        (3, None, "forward_ad"): "columns",
+        (3, None, "jacfwd"): "rows",
+        (3, None, "jacobian_forward"): "columns",
+    }
+    # Brute force over the records: no record of a method has a smaller median.
+    for r in _cases():
+        assert best[(r["L"], r["N"], r["method"])]["median_s"] <= r["median_s"]
+
+
 def test_speed_ratios_use_the_fastest_lean_method_run_by_run():
     (row,) = bench.speed_ratios(_cases())
     assert row["fastest autograd"] == "forward_ad (columns)"

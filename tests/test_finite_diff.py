@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 import torch
 
-from hw1.finite_diff import best_step, compare_gradients, numerical_gradient, step_size_sweep
+from hw1.finite_diff import (
+    best_step,
+    compare_gradients,
+    error_slopes,
+    numerical_gradient,
+    step_size_sweep,
+)
 
 
 def _autograd(f, t):
@@ -196,3 +202,46 @@ def test_best_step_rejects_bad_input():
         best_step([{"eps": 1.0, "max_abs": 0.0}], key="max_rel")
     with pytest.raises(ValueError, match="key must be one of"):
         best_step([{"eps": 1.0, "max_abs": 0.0}], key="eps")
+
+
+def _least_squares_slope(xs, ys):
+    """Slope of the least-squares line through (xs, ys), by the textbook formula."""
+    x_mean, y_mean = sum(xs) / len(xs), sum(ys) / len(ys)
+    covariance = sum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True))
+    return covariance / sum((x - x_mean) ** 2 for x in xs)
+
+
+def test_error_slopes_recovers_exact_power_laws():
+    # error = max(h^2, 1e-12 / h): best step 1e-4, slopes 2 above it and -1 below.
+    steps = [10.0 ** (-k / 4) for k in range(0, 33)]
+    rows = [{"eps": h, "scaled": max(h**2, 1e-12 / h)} for h in steps]
+    slopes = error_slopes(rows)
+    assert slopes["right"] == pytest.approx(2, abs=1e-9)
+    assert slopes["left"] == pytest.approx(-1, abs=1e-9)
+
+
+def test_error_slopes_matches_the_textbook_formula_on_noisy_errors():
+    rng = np.random.default_rng(0)
+    steps = [10.0 ** (-k / 3) for k in range(0, 25)]
+    rows = [
+        {"eps": h, "max_abs": max(h**2, 1e-10 / h) * 10 ** rng.uniform(-0.2, 0.2)} for h in steps
+    ]
+    slopes = error_slopes(rows, key="max_abs", max_step=0.05)
+    best = min(rows, key=lambda row: row["max_abs"])["eps"]
+    for side, keep in (("right", lambda h: best < h <= 0.05), ("left", lambda h: h < best)):
+        branch = [row for row in rows if keep(row["eps"])]
+        expected = _least_squares_slope(
+            [math.log10(row["eps"]) for row in branch],
+            [math.log10(row["max_abs"]) for row in branch],
+        )
+        assert slopes[side] == pytest.approx(expected, rel=1e-9)
+
+
+def test_error_slopes_rejects_bad_arguments():
+    rows = [{"eps": h, "scaled": max(h**2, 1e-12 / h)} for h in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2)]
+    with pytest.raises(ValueError, match="at least 2 steps right"):
+        error_slopes(rows, max_step=2e-3)
+    with pytest.raises(ValueError, match="max_step must be > 0"):
+        error_slopes(rows, max_step=0.0)
+    with pytest.raises(ValueError, match="key must be one of"):
+        error_slopes(rows, key="mse")

@@ -17,6 +17,7 @@ from hw1.handcrafted import (
     tent_net,
     xnor,
     xnor_net,
+    xnor_sigmoid_error_bound,
     xnor_truth_table,
 )
 
@@ -68,6 +69,7 @@ def test_sigmoid_xnor_is_within_the_stated_margin():
     with torch.no_grad():
         out = net(BINARY).squeeze(1)
     bound = 2 / (1 + math.exp(5))  # 2 sigmoid(-c/2) with c = 10
+    assert xnor_sigmoid_error_bound() == pytest.approx(bound, rel=1e-15)
     assert (out - EXPECTED_XNOR).abs().max() <= bound + 1e-12
     assert bound < 0.014
     assert torch.equal((out > 0.5).double(), EXPECTED_XNOR)

@@ -28,7 +28,9 @@ from hw1.init_study import (
     over_seeds,
     profile_summary,
     profile_table,
+    rises_towards_input,
     sgd_step_,
+    spread_over_layers,
     study_settings,
     train,
     train_from_seed,
@@ -560,3 +562,39 @@ def test_bad_arguments_name_themselves():
         train_from_seed(2, 0.1, 1.0, train_data=(x, y), test_data=(x, y))
     with pytest.raises(TypeError, match="test_data"):
         train(model, train_data=(x, y), test_data=(x, y.float()))
+
+
+# -- profile shape over layers --------------------------------------------------------------
+
+
+def test_spread_and_rise_over_layers_match_all_pairs():
+    """Oracle: max/min is the largest ratio over all pairs of layers; a strict rise
+    towards the input means every lower layer beats every higher one."""
+    generator = torch.Generator().manual_seed(0)
+    x, y = (
+        torch.rand(32, 784, generator=generator),
+        torch.randint(0, 10, (32,), generator=generator),
+    )
+    profiles = [
+        layer_statistics(make_model(5, d, seed=seed), x, y) for d in (0.1, 2.0) for seed in (0, 1)
+    ]
+    rng = np.random.default_rng(0)
+    for values in ([3.0, 2.0, 1.0], [1.0, 2.0, 3.0], [2.0, 2.0, 1.0], rng.uniform(1, 9, 6)):
+        layers = [{"weight_grad_norm": float(v), "activation_std": float(v)} for v in values]
+        profiles.append({"layers": layers})
+    outcomes = set()
+    for stats in profiles:
+        for key in ("weight_grad_norm", "activation_std"):
+            values = [row[key] for row in stats["layers"]]
+            pairs = list(itertools.permutations(values, 2))
+            assert spread_over_layers(stats, key) == pytest.approx(max(a / b for a, b in pairs))
+            oracle = all(
+                values[i] > values[j] for i, j in itertools.combinations(range(len(values)), 2)
+            )
+            assert rises_towards_input(stats, key) == oracle
+            outcomes.add(oracle)
+    assert outcomes == {True, False}  # both answers were exercised
+    with pytest.raises(ValueError, match="key"):
+        spread_over_layers(profiles[0], "loss")
+    with pytest.raises(ValueError, match="layers"):
+        rises_towards_input({"layers": []})
