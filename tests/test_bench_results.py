@@ -46,6 +46,16 @@ def test_save_and_load_round_trip(tmp_path, shipped):
     assert describe(shipped).startswith("CPU results: ")
 
 
+def test_describe_says_whether_results_are_stored_or_live(shipped):
+    line = describe(shipped)
+    assert describe(shipped, "stored") == f"Stored {line}"
+    live = describe(shipped, "live")
+    assert live.startswith(f"Live {line}. No stored file was found")
+    assert f"{shipped['config']['runs']} runs" in live
+    with pytest.raises(ValueError, match="source must be one of"):
+        describe(shipped, "cached")
+
+
 def test_provenance_names_device_versions_threads_dtype_and_date():
     p = provenance("cpu", dtype=torch.float64, num_threads=2)
     assert p["device"] == "cpu" and p["device_name"]

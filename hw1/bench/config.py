@@ -113,12 +113,12 @@ class BenchConfig:
 
     @property
     def limits_L(self) -> int:
-        """The depth of the limit measurements: the largest of :attr:`Ls`."""
+        """The depth of the limit measurements: the largest of ``Ls``."""
         return max(self.Ls)
 
     @property
     def limits_N(self) -> int:
-        """The batch of the limit measurements: the largest batch, else :attr:`sweep_N`."""
+        """The batch of the limit measurements: the largest batch, else ``sweep_N``."""
         return max((N for N in self.batches if N is not None), default=self.sweep_N)
 
     def to_json(self) -> dict[str, object]:

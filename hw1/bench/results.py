@@ -175,12 +175,37 @@ def load_results(device: str = "cpu", *, path: str | Path | None = None) -> dict
     return _validate(doc, str(path))
 
 
-def describe(doc: Mapping) -> str:
-    """One line saying where and when a result document was measured."""
+def describe(doc: Mapping, source: str | None = None) -> str:
+    """Return one line saying where and when a result document was measured.
+
+    Parameters
+    ----------
+    doc : dict
+        A result document.
+    source : {"stored", "live"}, optional
+        Where it came from, as :func:`hw1.bench.benchmark.load_or_measure` says; the
+        line then starts by saying which, and for a live run how short it was.
+
+    Returns
+    -------
+    str
+        For example ``"CPU results: AMD EPYC, torch 2.14.1, 1 thread(s), float32,
+        recorded 2026-11-29T10:38:34+00:00"``.
+    """
     p = doc["provenance"]
-    return (
+    line = (
         f"{p['device'].upper()} results: {p['device_name']}, torch {p['torch_version']}, "
         f"{p['num_threads']} thread(s), {p['dtype']}, recorded {p['date']}"
+    )
+    if source is None:
+        return line
+    check_option(source, "source", ("stored", "live"))
+    if source == "stored":
+        return f"Stored {line}"
+    cfg = doc["config"]
+    return (
+        f"Live {line}. No stored file was found, so this is a short run on the machine at "
+        f"hand: {cfg['runs']} runs, {cfg['min_run_time']} s of timing per method and case."
     )
 
 

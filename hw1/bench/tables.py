@@ -67,7 +67,7 @@ def fastest_layouts(records: Iterable[Mapping]) -> dict[tuple, Mapping]:
     Parameters
     ----------
     records : iterable of dict
-        Records of :func:`run_cases` or the ``"cases"`` of a stored document.
+        Records of :func:`~hw1.bench.benchmark.run_cases` or the ``"cases"`` of a stored document.
 
     Returns
     -------
@@ -90,7 +90,7 @@ def layer_slopes(
     Parameters
     ----------
     records : iterable of dict
-        Records of :func:`run_cases` or the ``"cases"`` of a stored document.
+        Records of :func:`~hw1.bench.benchmark.run_cases` or the ``"cases"`` of a stored document.
     L0, L1 : int
         The two depths compared.
     N : int or None
@@ -127,7 +127,7 @@ def case_table(
     Each cell is the median time across runs in microseconds, per call or, with
     ``per_jacobian``, divided by the batch size ``N``, with the min–max across runs in
     brackets: ``"33.1 (31.0–35.2)"``; for the records of a single run
-    (:func:`run_cases`), the median over its blocks alone.
+    (:func:`~hw1.bench.benchmark.run_cases`), the median over its blocks alone.
     """
     best = fastest_layouts(records)
     Ls = [L for L, n in _cases(records) if n == N]
@@ -344,8 +344,8 @@ def sweep_table(records: Sequence[Mapping], *, K: int = 30, P: int = 10, L: int 
     """Return rows per ``D``: microseconds per Jacobian of each method, and the time ratios.
 
     Each method's column is its median across runs. For each pair in
-    :data:`SWEEP_PAIRS` the column ``"<pair>: rev/fwd"`` is the median across runs of
-    the reverse method's time over the forward method's; ``"predicted"`` is
+    :data:`~hw1.bench.methods.SWEEP_PAIRS` the column ``"<pair>: rev/fwd"`` is the median
+    across runs of the reverse method's time over the forward method's; ``"predicted"`` is
     :func:`hw1.jacobian.multiply_counts`'s ``ratio`` (reverse-mode over forward-mode
     multiplies). Above 1, forward mode is (or should be) the faster.
     """
@@ -373,7 +373,8 @@ def sweep_ratio_bands(records: Sequence[Mapping]) -> dict[str, dict[int, tuple[f
     Returns
     -------
     dict of str to dict
-        Per pair of :data:`SWEEP_PAIRS`: ``D`` to ``(min, max)`` of the ratio over the runs.
+        Per pair of :data:`~hw1.bench.methods.SWEEP_PAIRS`: ``D`` to ``(min, max)`` of
+        the ratio over the runs.
     """
     per_run = _sweep_ratios_per_run(records)
     Ds = sorted({r["D"] for r in records})
