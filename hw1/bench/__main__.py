@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def config_from_args(args: argparse.Namespace) -> BenchConfig:
+def _config_from_args(args: argparse.Namespace) -> BenchConfig:
     """Return the :class:`~hw1.bench.config.BenchConfig` the parsed options ask for.
 
     ``--quick`` starts from :data:`~hw1.bench.config.QUICK` and keeps only ``--threads``
@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        config = config_from_args(args)
+        config = _config_from_args(args)
     except (TypeError, ValueError) as err:
         parser.error(str(err))
     if args.device == "all":
