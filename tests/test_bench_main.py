@@ -6,6 +6,7 @@ import runpy
 import sys
 
 import pytest
+import torch
 
 from hw1.bench.__main__ import main
 from hw1.bench.methods import SWEEP_VARIANTS, variants
@@ -38,6 +39,13 @@ def test_bad_options_are_refused_with_a_message(tmp_path, capsys, argv, message)
         main([*argv, "--out-dir", str(tmp_path)])
     assert message in capsys.readouterr().err
     assert not (tmp_path / "cpu.json").exists()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message when CUDA is absent")
+def test_cuda_without_a_gpu_is_refused_with_a_message(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--device", "cuda", "--quick", "--out-dir", str(tmp_path)])
+    assert "torch.cuda.is_available() is False" in capsys.readouterr().err
 
 
 def test_python_dash_m_runs_the_package(monkeypatch, capsys):

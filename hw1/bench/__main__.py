@@ -127,7 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.device == "all":
         devices = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
     else:
-        devices = [check_device(args.device)]
+        try:
+            devices = [check_device(args.device)]
+        except ValueError as err:  # CUDA asked for where there is none
+            parser.error(str(err))
     if "cuda" not in devices:
         print("No CUDA device is available: only the CPU is benchmarked.")
     for device in devices:
