@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 #: Where ``python -m hw1.bench`` stores its JSON files (shipped as package data).
-RESULTS_DIR = Path(__file__).resolve().parents[1] / "data_files" / "bench"
+RESULTS_DIR = Path(__file__).parent.parent / "data_files" / "bench"
 #: Version of the JSON layout written by :func:`hw1.bench.benchmark.run_benchmark`.
 SCHEMA = 2
 
