@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 import hw1
-import hw1.bench
+import hw1.bench.results
 import hw1.data
 
 target = Path(sys.argv[1]).resolve()

@@ -24,6 +24,6 @@ Run the full benchmark with ``python -m hw1.bench`` (or ``nox -s bench``;
 ``--help`` lists the options); it stores ``hw1/data_files/bench/<device>.json``.
 """
 
-from hw1.bench import benchmark, config, limits, methods, results, tables, timing
-
+# The modules are not imported here: ``from hw1.bench import tables`` (or
+# ``import hw1.bench.tables``) loads the one a reader needs, and each name has one home.
 __all__ = ["benchmark", "config", "limits", "methods", "results", "tables", "timing"]
