@@ -1,4 +1,4 @@
-"""Run one grader: the table from each name to its ``grade_*``, and :func:`run_one`.
+"""Run one grader: the table from each name to its ``grade_*``, and ``run_one``.
 
 Needs PyTorch: only the checking process and the in-process :func:`hw1.check.check`
 import it.

@@ -161,15 +161,19 @@ def as_float64(value: object, what: str) -> torch.Tensor:
 
 
 def relative_error(got: torch.Tensor, ref: torch.Tensor) -> float:
-    """Largest difference relative to the largest reference entry (inf if not finite)."""
+    """Largest difference relative to the largest reference entry (inf if not finite).
+
+    An all-zero reference gives the largest difference itself.
+    """
     if got.shape != ref.shape:
         return math.inf
     if not bool(torch.isfinite(got).all()):
         return math.inf
     if not ref.numel():
         return 0.0
-    scale = max(float(ref.abs().max()), torch.finfo(F64).tiny)
-    return float((got - ref).abs().max()) / scale
+    difference = float((got - ref).abs().max())
+    scale = float(ref.abs().max())
+    return difference / scale if scale > 0 else difference  # all-zero reference: absolute
 
 
 def first_match(

@@ -142,8 +142,8 @@ def _tolerance(x: torch.Tensor) -> torch.Tensor:
     """Return the allowed error at ``x``: the 1e-4 the question's check asks, plus rounding.
 
     A float32 ReLU network rounds w·x + b in each of its few units and sums a handful of
-    terms of size up to 4|x| (the tent's weights), about 8·eps32·|x| in all; twice that
-    keeps right answers right at |x| = 1e6.
+    terms of size up to ``4|x|`` (the tent's weights), about ``8·eps32·|x|`` in all; twice
+    that keeps right answers right at ``|x| = 1e6``.
     """
     return 1e-4 + 16 * EPS32 * x.abs()
 
@@ -159,7 +159,7 @@ def _worst(x: torch.Tensor, got: torch.Tensor, ref: torch.Tensor, mask: torch.Te
 
 
 def grade_tent_net(factory: Callable) -> str:
-    """Grade Q3's tent network on a dense grid of [-2, 3], its kinks and |x| up to 1e6.
+    """Grade Q3's tent network on a dense grid of [-2, 3], its kinks and ``|x|`` up to 1e6.
 
     Mistakes recognised: a network right on [0, 1] but wrong outside it (no unit that
     brings it back to 0 after x = 1, or one that lets x < 0 through); a sigmoid network,
@@ -197,7 +197,7 @@ def grade_tent_net(factory: Callable) -> str:
 
 
 def grade_soft_threshold_net(factory: Callable) -> str:
-    """Grade Q3's soft thresholding for s = 0.5, 1.3 and 0 on dense grids and |x| up to 1e6.
+    """Grade Q3's soft thresholding for s = 0.5, 1.3, 0 on dense grids and ``|x|`` up to 1e6.
 
     Mistakes recognised: a network that misses the negative side (right for x ≥ 0 only);
     one right for a single s (s not used in the weights); a sigmoid network, which only
