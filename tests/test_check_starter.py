@@ -120,3 +120,18 @@ def test_the_starter_and_the_table_agree_name_for_name_and_signature_for_signatu
 def test_fill_rejects_a_name_without_a_stub():
     with pytest.raises(ValueError, match="fill must name stubs"):
         starter_cells(fill={"my_model": "pass"})
+
+
+def test_the_command_that_nox_runs_writes_both_files(tmp_path, capsys):
+    from hw1.check.starter import main
+
+    assert main(["--out", str(tmp_path)]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["hw1-starter.ipynb", "hw1-starter.py"]
+    assert capsys.readouterr().out.split() == [str(tmp_path / name) for name in written]
+    notebook = nbformat.read(tmp_path / "hw1-starter.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    first = notebook.cells[0].source
+    assert "needs the **`hw1` package**" in first and "python -m pip install ." in first
+    checks = [c.source for c in notebook.cells if c.source.startswith("hw1.check.check(")]
+    assert len(checks) == 6 and all(not c.outputs for c in notebook.cells if c.cell_type == "code")

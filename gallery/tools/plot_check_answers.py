@@ -85,6 +85,7 @@ in_process = {c.name: c.passed for c in check(notebook_globals).checks}
 print({name: "pass" if c.passed else "FAIL" for name, c in results.items()})
 
 # sphinx_gallery_start_ignore
+# exact: verdicts are booleans
 assert in_process == {name: c.passed for name, c in results.items()}, "the same verdicts"
 assert set(results) == {"gradient", "minimizer", "tent_net"}, "three answers found"
 assert not results["gradient"].passed, "gradient fails"
@@ -128,6 +129,7 @@ print(with_stub)
 
 # sphinx_gallery_start_ignore
 statuses = {c.name: c.status for c in with_stub.checks}
+# exact: statuses are strings
 assert statuses == {"minimizer": "pass", "closed_form_iterate": "not attempted"}, (
     "minimizer passes and closed_form_iterate is not attempted"
 )
