@@ -1,9 +1,9 @@
 """Run a file's checks in separate processes, each stage under a time limit that holds.
 
 :func:`~hw1.check.check_file` starts a checking process (:mod:`hw1.check.worker`), reads
-the records it writes, and kills its whole process group when a stage (starting, loading the file,
-one check) overruns its limit; the checks left then run in a new process. Imports no
-PyTorch.
+the records it writes, and kills its whole process group when a stage (starting, loading
+the file, one check) overruns its limit; the checks left then run in a new process.
+Imports no PyTorch.
 """
 
 from __future__ import annotations
