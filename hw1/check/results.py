@@ -206,7 +206,8 @@ class Report:
         if self.absent and self.error is None:
             names = ", ".join(f"<code>{esc(n)}</code>" for n in self.absent)
             parts.append(f"<p>Not defined (not checked): {names}</p>")
-        parts.append(f"<p>{esc(self.summary())}.</p></div>")
+        last = "Nothing checked" if self.error_text() is not None else self.summary()
+        parts.append(f"<p>{esc(last)}.</p></div>")
         return "\n".join(parts)
 
 
