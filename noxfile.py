@@ -187,6 +187,10 @@ def notebook(session: nox.Session) -> None:
     if returncode:
         session.error(f"the combined notebook failed (exit {returncode}); see above")
     _publish(session, out)
+    # The starter notebook (docs/check.md): a stub and a check cell per answer, unexecuted.
+    session.run(str(python), "-m", "hw1.check.starter", "--out", str(BUILD))
+    for starter in ("hw1-starter.ipynb", "hw1-starter.py"):
+        _publish(session, BUILD / starter)
 
 
 @shared_session
