@@ -41,7 +41,7 @@ START_IGNORE = re.compile(r"^[\t ]*# sphinx_gallery_start_ignore\s*$", re.M)
 class Binding:
     """What a module-level name refers to: a package definition, module or an import."""
 
-    kind: str  # "def", "module" (a module of the package) or "external"
+    kind: str  # "def", "module" (of the package), "import" (unresolved) or "external"
     module: str  # the package module holding it (for "external": the import statement)
     name: str = ""
 
@@ -152,8 +152,8 @@ class Inliner:
         source = _absolute(node, package)
         for alias in node.names:
             local = alias.asname or alias.name
-            if self.owns(source):
-                result[local] = self._resolve(source, alias.name)
+            if self.owns(source):  # resolved when used: modules may import each other
+                result[local] = Binding("import", source, alias.name)
             else:
                 text = _import_statement(ast.ImportFrom(source, [alias], 0), alias)
                 result[local] = Binding("external", text)
@@ -167,14 +167,20 @@ class Inliner:
         if name in info.defs:
             return Binding("def", module, name)
         if name in info.bindings and info.bindings[name].kind != "external":
-            return info.bindings[name]
+            return self.final(info.bindings[name])
         if self.module(f"{module}.{name}") is not None:
             return Binding("module", f"{module}.{name}")
         raise LookupError(f"{module} has no top-level definition or re-export of {name!r}")
 
     def resolve(self, module: str, name: str) -> Binding:
-        """Public form of :meth:`_resolve`: where ``from module import name`` leads."""
+        """Return where ``from module import name`` leads: a definition or a module."""
         return self._resolve(module, name)
+
+    def final(self, binding: Binding) -> Binding:
+        """Follow an import of the package to the definition or module it names."""
+        if binding.kind == "import":
+            return self._resolve(binding.module, binding.name)
+        return binding
 
     # -- collecting --------------------------------------------------------------------
 
@@ -194,6 +200,11 @@ class Inliner:
         edits = self._inner_imports(node, info, definition)
         definition.source = _statement_source(info.source, node, edits)
         used, attributes = _names_used(node)
+        if "__file__" in used:  # a notebook has no file: paths resolve beside it instead
+            definition.source = (
+                "# In the package this path is relative to its module file; here, to the "
+                "notebook.\n" + re.sub(r"\b__file__\b", '"notebook"', definition.source)
+            )
         for local in sorted(used):
             if local in info.defs:
                 if info.defs[local] is not node:
@@ -204,6 +215,7 @@ class Inliner:
 
     def _use(self, binding: Binding, local: str, attrs: set[str], user: Definition) -> None:
         """Record that ``user`` refers to ``binding`` under the name ``local``."""
+        binding = self.final(binding)
         if binding.kind == "external":
             user.imports.add(binding.module)
             user.requires.add(_top_module(binding.module))
@@ -242,6 +254,7 @@ class Inliner:
                 continue
             lines = []
             for local, binding in bindings.items():
+                binding = self.final(binding)
                 if binding.kind == "def":
                     self._add(binding.module, binding.name)
                     user.deps.add((binding.module, binding.name))
@@ -342,39 +355,77 @@ def order(definitions: dict[tuple[str, str], Definition], keys=None) -> list[Def
 
     A definition comes after every definition it refers to; among those ready, the
     module first needed comes first, and within a module the source order is kept.
-    Mutually recursive functions (a cycle) keep their source order.
+    Definitions that refer to each other (mutually recursive functions, a cycle) come
+    together, in source order: their bodies run only when called.
     """
-    keys = list(definitions) if keys is None else list(keys)
+    keys = list(dict.fromkeys(definitions if keys is None else keys))
     wanted = set(keys)
-    rank = {}
+    rank: dict[str, int] = {}
     for key in keys:
         rank.setdefault(key[0], len(rank))
-    deps = {k: {d for d in definitions[k].deps if d in wanted and d != k} for k in keys}
-    users: dict[tuple[str, str], set] = {k: set() for k in keys}
-    for key, needs in deps.items():
-        for dep in needs:
-            users[dep].add(key)
+    deps = {k: sorted(d for d in definitions[k].deps if d in wanted and d != k) for k in keys}
 
     def priority(key):
         return (rank[key[0]], definitions[key].line, key[1])
 
-    ready = [(priority(k), k) for k in keys if not deps[k]]
+    components = _strongly_connected(keys, deps)
+    component_of = {key: i for i, members in enumerate(components) for key in members}
+    needs = {
+        i: {component_of[d] for k in c for d in deps[k]} - {i} for i, c in enumerate(components)
+    }
+    users: dict[int, set[int]] = {i: set() for i in needs}
+    for i, needed in needs.items():
+        for j in needed:
+            users[j].add(i)
+    first = {i: min(priority(k) for k in c) for i, c in enumerate(components)}
+    ready = [(first[i], i) for i in needs if not needs[i]]
     heapq.heapify(ready)
-    done, result = set(), []
-    while len(result) < len(keys):
-        if not ready:  # a cycle: release its first member
-            key = min((k for k in keys if k not in done), key=priority)
-            heapq.heappush(ready, (priority(key), key))
-        _, key = heapq.heappop(ready)
-        if key in done:
-            continue
-        done.add(key)
-        result.append(definitions[key])
-        for user in users[key]:
-            deps[user].discard(key)
-            if not deps[user] and user not in done:
-                heapq.heappush(ready, (priority(user), user))
+    result = []
+    while ready:
+        _, i = heapq.heappop(ready)
+        result += [definitions[k] for k in sorted(components[i], key=priority)]
+        for user in users[i]:
+            needs[user].discard(i)
+            if not needs[user]:
+                heapq.heappush(ready, (first[user], user))
     return result
+
+
+def _strongly_connected(keys, deps) -> list[list]:
+    """Tarjan's strongly connected components of the dependency graph (iterative)."""
+    index, low, on_stack, stack, components = {}, {}, set(), [], []
+    for root in keys:
+        if root in index:
+            continue
+        work = [(root, iter(deps[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(deps[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
 
 
 def check_unique_names(definitions) -> None:
@@ -454,6 +505,7 @@ def standalone_script(inliner: Inliner, path: Path) -> Script:
             continue
         replacement = []
         for local, binding in inliner._bindings(node, "").items():
+            binding = inliner.final(binding)
             if binding.kind == "def":
                 inliner.need(binding)
                 keys.append((binding.module, binding.name))
