@@ -47,7 +47,9 @@ PACKAGE = "hw1"
 HEADING_LEVELS = {(None, "="): 2, ("=", "="): 2, (None, "-"): 3, (None, "~"): 4, (None, "^"): 4}
 GALLERY_CONF = {"rst_link_targets": {}}
 # Sphinx cross-reference roles that rst2md leaves alone, e.g. :func:`hw1.data.load_mnist`.
-SPHINX_ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|attr|data|obj|exc|doc|eq|ref):`~?([^`]+)`")
+SPHINX_ROLE = re.compile(
+    r":(?:py:)?(?:func|class|meth|mod|attr|data|obj|exc|doc|eq|ref):`~?([^`]+)`"
+)
 # Examples that are tools of the package itself: their notebooks keep `import hw1`.
 EXEMPT = ("tools/plot_check_answers.py",)
 # What the first cell says a notebook needs, for each definition that reads data.
@@ -81,13 +83,13 @@ def gallery_scripts(gallery: Path = GALLERY) -> list[Path]:
 
 
 def question(script: Path) -> str:
-    """The question a script answers ("1" for plot_q1b_...), or its name if none."""
+    """Return the question a script answers ("1" for plot_q1b_...), or its name."""
     match = re.match(r"plot_q(\d+)", script.name)
     return match.group(1) if match else script.stem
 
 
 def text_cells(source: str, directory: Path) -> list[nbformat.NotebookNode]:
-    """The markdown and code cells of a gallery script's text, in source order."""
+    """Return the markdown and code cells of a gallery script, in source order."""
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(source)
     try:
@@ -126,7 +128,7 @@ def definition_cells(definitions, inliner: Inliner) -> list[nbformat.NotebookNod
 
 
 def needs_cell(inliner: Inliner, keys, script_modules, what: str) -> nbformat.NotebookNode:
-    """The first markdown cell: the packages and data the notebook needs."""
+    """Return the first markdown cell: the packages and data the notebook needs."""
     modules = set(script_modules)
     for key in keys:
         modules |= inliner.definitions[key].requires
@@ -138,7 +140,9 @@ def needs_cell(inliner: Inliner, keys, script_modules, what: str) -> nbformat.No
         "",
         "It needs Python 3.11 or later and these packages from PyPI: "
         + ", ".join(f"`{p}`" for p in requirements(modules))
-        + " (`pip install " + " ".join(requirements(modules)) + "`).",
+        + " (`pip install "
+        + " ".join(requirements(modules))
+        + "`).",
     ]
     lines += ["", *(DATA_NOTES[n] for n in sorted(DATA_NOTES) if n in names)]
     return nbformat.v4.new_markdown_cell("\n".join(lines))
@@ -264,7 +268,7 @@ def example_notebook(script: Path, standalone: bool = True) -> str:
 
 
 def install_note() -> str:
-    """The comment that heads each downloadable ``.py`` copy of an example."""
+    """Return the comment that heads each downloadable ``.py`` copy of an example."""
     return (
         f"# This script imports the {PACKAGE} package: {INSTALL.replace('`', '')}.\n"
         "# The example's notebook from the same page needs no hw1: it holds the code.\n"

@@ -41,6 +41,7 @@ extensions = [
     "latex_fixes",  # sphinxext/: math in PDF bookmarks, links to exercises in the PDF
     "autosummary_cache",  # sphinxext/: no API stub generation when hw1 is unchanged
     "viewcode_source",  # sphinxext/: source pages without importing hw1 on every build
+    "standalone",  # sphinxext/: self-contained example notebooks and zips; hw1's wheel
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

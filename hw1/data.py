@@ -138,14 +138,14 @@ def _has_mnist(folder: Path) -> bool:
 
 
 def _shipped_mnist() -> Path | None:
-    """The MNIST folder inside an installed hw1, found without importing it, or None."""
+    """Return the MNIST folder of an installed hw1, found without importing it, or None."""
     try:
         spec = importlib.util.find_spec("hw1")
     except (ImportError, ValueError):  # hw1 blocked (sys.modules["hw1"] = None) or broken
         return None
     if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(list(spec.submodule_search_locations)[0]) / "data_files" / "mnist"
+    return Path(next(iter(spec.submodule_search_locations))) / "data_files" / "mnist"
 
 
 def _download_mnist(folder: Path) -> Path:

@@ -148,7 +148,7 @@ def test_closure_holds_what_the_script_reaches_and_nothing_else(package):
 
 def test_each_definition_once_after_everything_it_needs(package):
     tmp_path, script = package
-    inliner, _, definitions = _generate(tmp_path, script)
+    _, _, definitions = _generate(tmp_path, script)
     keys = [(d.module, d.name) for d in definitions]
     assert len(keys) == len(set(keys))
     check_unique_names(definitions)  # raises if two would share a name

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import heapq
 import io
+import os
 import re
 import subprocess
 import sys
@@ -104,7 +105,7 @@ class Inliner:
         )
 
     def module(self, name: str) -> _Module | None:
-        """The parsed module ``name`` of the package, or None if there is no such module."""
+        """Return the parsed module ``name`` of the package, or None if there is none."""
         if name not in self._modules:
             self._modules[name] = self._read(name)
         return self._modules[name]
@@ -134,7 +135,7 @@ class Inliner:
         return _Module(name, path, source, tree, defs, bindings)
 
     def _bindings(self, node: ast.Import | ast.ImportFrom, package: str) -> dict[str, Binding]:
-        """The names an import statement binds, each with what it refers to."""
+        """Return the names an import statement binds, each with what it refers to."""
         result = {}
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -241,7 +242,7 @@ class Inliner:
                 self._add(target.module, target.name)
 
     def _inner_imports(self, node: ast.stmt, info: _Module, user: Definition) -> list:
-        """Imports of the package inside a function body: removed, their names used."""
+        """Drop imports of the package inside a function body; use their names instead."""
         edits = []
         package = info.name if info.path.name == "__init__.py" else info.name.rpartition(".")[0]
         for inner in ast.walk(node):
@@ -270,7 +271,7 @@ class Inliner:
         return edits
 
     def script_bindings(self, tree: ast.Module) -> dict[str, Binding]:
-        """The package names a script imports at top level, by local name."""
+        """Return the package names a script imports at top level, by local name."""
         result = {}
         for node in tree.body:
             if isinstance(node, ast.Import | ast.ImportFrom) and _imports_package(self, node):
@@ -279,7 +280,7 @@ class Inliner:
 
 
 def _absolute(node: ast.ImportFrom, package: str) -> str:
-    """The absolute module of a ``from ... import`` inside ``package``."""
+    """Return the absolute module of a ``from ... import`` inside ``package``."""
     if not node.level:
         return node.module or ""
     parts = package.split(".")
@@ -324,7 +325,7 @@ def _names_used(node: ast.stmt) -> tuple[set[str], dict[str, set[str]]]:
 
 
 def _statement_source(source: str, node: ast.stmt, edits=()) -> str:
-    """The text of a top-level statement with its decorators and the comments above it."""
+    """Return a top-level statement's text, with its decorators and comments above."""
     lines = source.splitlines()
     first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
     while first > 0 and lines[first - 1].lstrip().startswith("#"):
@@ -441,7 +442,7 @@ def check_unique_names(definitions) -> None:
 
 
 def import_block(definitions, extra=()) -> str:
-    """The import statements the definitions (and ``extra``) need, merged and sorted."""
+    """Return the imports the definitions (and ``extra``) need, merged and sorted."""
     statements = set(extra)
     for definition in definitions:
         statements |= definition.imports
@@ -594,11 +595,11 @@ def rewrite_gallery_downloads(app) -> None:  # pragma: no cover - exercised by t
     examples (``standalone_exempt``) keep their package imports and say so.
     """
     sys.path.insert(0, str(Path(app.srcdir)))
-    from build_notebook import example_notebook, install_note
+    from build_notebook import EXEMPT, example_notebook, install_note
 
     conf = app.config.sphinx_gallery_conf
     src = Path(app.srcdir)
-    exempt = set(app.config.standalone_exempt)
+    exempt = set(EXEMPT)
     for examples, gallery in zip(
         _as_list(conf["examples_dirs"]), _as_list(conf["gallery_dirs"]), strict=True
     ):
@@ -616,7 +617,11 @@ def rewrite_gallery_downloads(app) -> None:  # pragma: no cover - exercised by t
             _write_if_changed(target, text)
             copy = gallery / relative
             if copy.is_file():
+                # sphinx-gallery copies the source over this on every build: keep the
+                # source's time, so the page is re-read only when the source changed.
                 _write_if_changed(copy, install_note() + script.read_text(encoding="utf-8"))
+                stat = script.stat()
+                os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
                 _zip_if_changed(
                     target.with_suffix(".zip"), [copy, target], relative_to=target.parent
                 )
@@ -659,6 +664,13 @@ def build_wheel(app, exception) -> None:  # pragma: no cover - exercised by the 
     if exception is not None or app.builder.format != "html":
         return
     root = Path(app.srcdir).parent
+    inputs = [root / "pyproject.toml", *(root / "hw1").rglob("*")]
+    newest = max(p.stat().st_mtime for p in inputs if p.is_file())
+    built = list(Path(app.outdir).glob("hw1-*.whl"))
+    if built and all(w.stat().st_mtime > newest for w in built):
+        return  # the wheel beside the home page is newer than every input
+    for wheel in built:
+        wheel.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
@@ -677,7 +689,6 @@ def build_wheel(app, exception) -> None:  # pragma: no cover - exercised by the 
 
 
 def setup(app):  # pragma: no cover - exercised by the docs build
-    app.add_config_value("standalone_exempt", [], "env")
     # After sphinx-gallery's own builder-inited handler (default priority 500).
     app.connect("builder-inited", rewrite_gallery_downloads, priority=900)
     app.connect("build-finished", build_wheel)
