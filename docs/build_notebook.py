@@ -46,6 +46,8 @@ PACKAGE = "hw1"
 # Each script's title becomes a level-2 heading under the notebook's own title.
 HEADING_LEVELS = {(None, "="): 2, ("=", "="): 2, (None, "-"): 3, (None, "~"): 4, (None, "^"): 4}
 GALLERY_CONF = {"rst_link_targets": {}}
+# A reference with its own text keeps the text: :ref:`the page <q5-derivation>`.
+SPHINX_REF = re.compile(r"(?::(?:py:)?[a-z]+:)?`([^`<]*?)\s*<(?!https?:)[^`>]+>`")
 # Sphinx cross-reference roles that rst2md leaves alone, e.g. :func:`hw1.data.load_mnist`.
 SPHINX_ROLE = re.compile(
     r":(?:py:)?(?:func|class|meth|mod|attr|data|obj|exc|doc|eq|ref):`~?([^`]+)`"
@@ -100,7 +102,7 @@ def text_cells(source: str, directory: Path) -> list[nbformat.NotebookNode]:
     for block in blocks:
         if block.type == "text":
             text = rst2md(block.content, GALLERY_CONF, directory, HEADING_LEVELS)
-            text = SPHINX_ROLE.sub(r"`\1`", text)
+            text = SPHINX_ROLE.sub(r"`\1`", SPHINX_REF.sub(r"\1", text))
             cells.append(nbformat.v4.new_markdown_cell(text.strip()))
         else:
             code = remove_config_comments(block.content).strip()
@@ -138,13 +140,15 @@ def needs_cell(inliner: Inliner, keys, script_modules, what: str) -> nbformat.No
         "uses is defined in the cells below, with its docstring; nothing imports "
         f"`{PACKAGE}`.",
         "",
-        "It needs Python 3.11 or later and these packages from PyPI: "
+        "It needs Python 3.10 or later and these packages from PyPI: "
         + ", ".join(f"`{p}`" for p in requirements(modules))
         + " (`pip install "
         + " ".join(requirements(modules))
         + "`).",
     ]
-    lines += ["", *(DATA_NOTES[n] for n in sorted(DATA_NOTES) if n in names)]
+    for name in sorted(DATA_NOTES):
+        if name in names:
+            lines += ["", DATA_NOTES[name]]
     return nbformat.v4.new_markdown_cell("\n".join(lines))
 
 
