@@ -17,6 +17,7 @@ writes those over sphinx-gallery's (``standalone.rewrite_gallery_downloads``). R
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import sys
@@ -228,7 +229,19 @@ def build_notebook(scripts: list[Path]) -> tuple[nbformat.NotebookNode, list]:
             )
             notebook.cells.extend(definition_cells(mine, inliner))
         notebook.cells.extend(cells[1:])
-    return notebook, everything
+    return stable_ids(notebook), everything
+
+
+def stable_ids(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Give each cell an id derived from its place and text, not a random one.
+
+    The same sources then give the same file, so a build rewrites a notebook (and
+    Sphinx re-reads its page) only when something in it changed.
+    """
+    for index, cell in enumerate(notebook.cells):
+        digest = hashlib.sha1(f"{index}\0{cell.source}".encode()).hexdigest()[:8]
+        cell["id"] = f"c{index:03d}-{digest}"
+    return notebook
 
 
 def example_notebook(script: Path, standalone: bool = True) -> str:
@@ -246,7 +259,7 @@ def example_notebook(script: Path, standalone: bool = True) -> str:
         from sphinx_gallery.py_source_parser import remove_ignore_blocks
 
         notebook.cells.extend(text_cells(remove_ignore_blocks(source), Path(script).parent))
-        return nbformat.writes(notebook) + "\n"
+        return nbformat.writes(stable_ids(notebook)) + "\n"
     inliner = Inliner(PACKAGE, [str(ROOT)])
     parsed = standalone_script(inliner, Path(script))
     expand_namespaces(inliner)
@@ -268,7 +281,7 @@ def example_notebook(script: Path, standalone: bool = True) -> str:
         )
     notebook.cells.extend(definition_cells(definitions, inliner))
     notebook.cells.extend(cells[1:])
-    return nbformat.writes(notebook) + "\n"
+    return nbformat.writes(stable_ids(notebook)) + "\n"
 
 
 def install_note() -> str:

@@ -112,3 +112,9 @@ def test_each_example_notebook_is_standalone_unless_exempt(name):
     else:
         assert not imports, f"{name}'s notebook imports {imports}"
         assert "Runs on its own" in notebook.cells[0].source
+
+
+def test_the_same_sources_give_the_same_notebook():
+    # A build rewrites a notebook, and Sphinx re-reads its page, only on a change.
+    script = GALLERY / "plot_q5_least_squares.py"
+    assert example_notebook(script) == example_notebook(script)
