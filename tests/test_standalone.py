@@ -207,3 +207,17 @@ def test_two_definitions_sharing_a_name_are_refused(package):
     parsed = standalone_script(inliner, script)
     with pytest.raises(ValueError, match="share one name"):
         check_unique_names(order(inliner.definitions, closure(inliner, parsed.keys)))
+
+
+def test_a_star_reexport_is_followed_to_the_defining_module(package):
+    tmp_path, script = package
+    (tmp_path / PACKAGE / "stars").mkdir()
+    (tmp_path / PACKAGE / "stars" / "__init__.py").write_text("from .inner import *\n")
+    (tmp_path / PACKAGE / "stars" / "inner.py").write_text(
+        "__all__ = ['starred']\n\n\ndef starred():\n    return 7\n"
+    )
+    script.write_text(f"from {PACKAGE}.stars import starred\nprint(starred())\n")
+    inliner = Inliner(PACKAGE, [str(tmp_path)])
+    parsed = standalone_script(inliner, script)
+    assert parsed.keys == [(f"{PACKAGE}.stars.inner", "starred")]
+    assert "import" not in parsed.source

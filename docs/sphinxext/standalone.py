@@ -171,7 +171,27 @@ class Inliner:
             return self.final(info.bindings[name])
         if self.module(f"{module}.{name}") is not None:
             return Binding("module", f"{module}.{name}")
+        found = self._imported(module, name)  # e.g. a star import: ask the live object
+        if found is not None:
+            return found
         raise LookupError(f"{module} has no top-level definition or re-export of {name!r}")
+
+    def _imported(self, module: str, name: str) -> Binding | None:
+        """Find ``module.name`` by importing it and reading ``__module__`` (last resort)."""
+        import importlib
+        import types
+
+        try:
+            obj = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            return None
+        if isinstance(obj, types.ModuleType) and self.owns(obj.__name__):
+            return Binding("module", obj.__name__)
+        home, own = getattr(obj, "__module__", None), getattr(obj, "__name__", None)
+        if self.owns(home) and home != module and own and self.module(home) is not None:
+            if own in self.module(home).defs:
+                return Binding("def", home, own)
+        return None
 
     def resolve(self, module: str, name: str) -> Binding:
         """Return where ``from module import name`` leads: a definition or a module."""
@@ -269,14 +289,6 @@ class Inliner:
                     )
             edits.append((inner, lines))
         return edits
-
-    def script_bindings(self, tree: ast.Module) -> dict[str, Binding]:
-        """Return the package names a script imports at top level, by local name."""
-        result = {}
-        for node in tree.body:
-            if isinstance(node, ast.Import | ast.ImportFrom) and _imports_package(self, node):
-                result.update(self._bindings(node, ""))
-        return result
 
 
 def _absolute(node: ast.ImportFrom, package: str) -> str:
