@@ -194,7 +194,7 @@ def find_mnist() -> Path:
         return _download_mnist(folder)
     except Exception as err:  # offline, no torchvision, a mirror down: all reported below
         reason = f"{type(err).__name__}: {err}"
-    where = "hw1 is not installed" if shipped is None else f"no files in {shipped}"
+    where = "no hw1 found" if shipped is None else f"no files in {shipped}"
     raise FileNotFoundError(
         "MNIST not found. Tried, in order: (1) the files shipped inside an installed "
         f"hw1 ({where}); (2) the folder named by ${MNIST_ENV}, else ./mnist/ "
