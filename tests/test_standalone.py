@@ -3,8 +3,10 @@
 import ast
 import contextlib
 import io
+import os
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -221,3 +223,21 @@ def test_a_star_reexport_is_followed_to_the_defining_module(package):
     parsed = standalone_script(inliner, script)
     assert parsed.keys == [(f"{PACKAGE}.stars.inner", "starred")]
     assert "import" not in parsed.source
+
+
+def test_downloads_are_rewritten_only_when_their_contents_change(tmp_path):
+    from standalone import _write_if_changed, _zip_if_changed
+
+    notebook, archive = tmp_path / "a.ipynb", tmp_path / "a.zip"
+    _write_if_changed(notebook, "one")
+    _zip_if_changed(archive, [notebook], relative_to=tmp_path)
+    os.utime(notebook, ns=(1, 1))
+    os.utime(archive, ns=(1, 1))
+    _write_if_changed(notebook, "one")
+    _zip_if_changed(archive, [notebook], relative_to=tmp_path)
+    assert (notebook.stat().st_mtime_ns, archive.stat().st_mtime_ns) == (1, 1)  # untouched
+    _write_if_changed(notebook, "two")
+    _zip_if_changed(archive, [notebook], relative_to=tmp_path)
+    with zipfile.ZipFile(archive) as opened:
+        assert opened.read("a.ipynb") == b"two"
+    assert notebook.stat().st_mtime_ns != 1 and archive.stat().st_mtime_ns != 1
