@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,17 +153,42 @@ def pdf(session: nox.Session) -> None:
     )
     options = "LATEXMKOPTS=-halt-on-error -interaction=nonstopmode"
     session.run("make", "-C", str(latex), "all-pdf", options, external=True)
+    _check_pdf_code(session, latex / "hw1-answers.pdf")
     _publish(session, latex / "hw1-answers.pdf")
+
+
+# Each programming answer's implementation, which the PDF must print (issue 21).
+PDF_DEFINITIONS = [
+    "def manual_gradients", "def numerical_gradient", "def jacobian_reverse",
+    "def jacobian_forward", "def xnor_net", "def tent_net", "def soft_threshold_net",
+    "class MLP", "def init_uniform_", "def gradient", "def minimizer",
+    "def closed_form_iterate",
+]  # fmt: skip
+
+
+def _check_pdf_code(session: nox.Session, pdf: Path) -> None:
+    """Fail unless the PDF's text holds every answer's implementing code (pdftotext)."""
+    if shutil.which("pdftotext") is None:
+        session.error("pdftotext not found: apt-get install -y poppler-utils")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    missing = [d for d in PDF_DEFINITIONS if re.search(rf"{d}\b", text) is None]
+    if missing:
+        session.error(f"{pdf.name} lacks the code of: {', '.join(missing)}")
+    session.log(f"{pdf.name}: the code of all {len(PDF_DEFINITIONS)} answers is in its text")
 
 
 @shared_session
 def notebook(session: nox.Session) -> None:
-    """One notebook with every programming answer, executed top to bottom in a fresh kernel.
+    """One self-contained notebook with every answer, run top to bottom without hw1.
 
-    Also runs each per-example notebook the site offers for download (build the site
-    first), on the other core meanwhile. The combined notebook goes to
-    docs/_build/hw1-answers.ipynb and beside the site's home page. Extra arguments go to
-    pytest (``-- -n 2`` spreads the per-example notebooks over two workers).
+    The notebook inlines the hw1 code it uses; it and each per-example notebook the
+    site offers for download (build the site first, on the other core meanwhile) run in
+    a fresh kernel where ``import hw1`` fails, in an empty folder, MNIST via HW1_MNIST.
+    The combined notebook goes to docs/_build/hw1-answers.ipynb and beside the site's
+    home page. Extra arguments go to pytest (``-- -n 2`` spreads the per-example
+    notebooks over two workers).
     """
     python = _shared_env(session)
     out = BUILD / "hw1-answers.ipynb"

@@ -42,6 +42,7 @@ extensions = [
     "autosummary_cache",  # sphinxext/: no API stub generation when hw1 is unchanged
     "check_names",  # sphinxext/: the table of names on the check page, from hw1.check.names
     "viewcode_source",  # sphinxext/: source pages without importing hw1 on every build
+    "standalone",  # sphinxext/: self-contained example notebooks and zips; hw1's wheel
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
