@@ -9,7 +9,7 @@ import torch
 
 from hw1.bench.config import BenchConfig
 from hw1.bench.limits import dispatched_ops, measure_limits
-from hw1.bench.methods import make_problem, timed_call
+from hw1.bench.methods import benchmark_problem, timed_call
 from hw1.jacobian import jacobian_forward
 
 
@@ -21,7 +21,7 @@ def test_op_counting_sees_every_operation_of_jacobian_forward(L):
     W1 * d, 1. Second set of buffers: 3. Each further layer: two products, tanh,
     1 - h^2, the scaling, 5. Output: one product. In all 4 + 1 + 3 + 5 (L - 1) + 1.
     """
-    weights, x = make_problem(2, 3, 2, L, None, dtype=torch.float64)
+    weights, x = benchmark_problem(2, 3, 2, L, None, dtype=torch.float64)
     jacobian_forward(weights, x)  # the first call per dtype also makes its cached constant
     ops = dispatched_ops(jacobian_forward, weights, x)
     assert len(ops) == 4 + 1 + 3 + 5 * (L - 1) + 1
@@ -29,7 +29,7 @@ def test_op_counting_sees_every_operation_of_jacobian_forward(L):
 
 
 def test_op_counting_sees_the_backward_pass():
-    weights, x = make_problem(2, 3, 2, 2, None, dtype=torch.float64)
+    weights, x = benchmark_problem(2, 3, 2, 2, None, dtype=torch.float64)
     fn, args = timed_call("reverse_batched", "columns", weights, x)
     ops = dispatched_ops(fn, *args)
     # The forward pass: one mv per layer (3) and a tanh per hidden layer (2); the

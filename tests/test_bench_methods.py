@@ -17,7 +17,7 @@ from hw1.bench.methods import (
     MULTIPLY_KEYS,
     SWEEP_PAIRS,
     SWEEP_VARIANTS,
-    make_problem,
+    benchmark_problem,
     timed_call,
     variants,
     verify_methods,
@@ -30,7 +30,7 @@ EPS64 = torch.finfo(torch.float64).eps
 
 
 def _problem(D, K, P, L, N, seed=0):
-    return make_problem(D, K, P, L, N, dtype=torch.float64, seed=seed)
+    return benchmark_problem(D, K, P, L, N, dtype=torch.float64, seed=seed)
 
 
 @pytest.mark.parametrize(("method", "layout"), variants())
@@ -166,7 +166,7 @@ def test_verify_methods_catches_a_wrong_method(monkeypatch):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_verify_methods_tolerance_is_rounding_not_a_wrong_entry(monkeypatch, dtype):
     """The float32 grid passes at L = 10; one entry off by 1e-3 of the largest fails."""
-    weights, x = make_problem(2, 30, 10, 10, 64, dtype=dtype, seed=3)
+    weights, x = benchmark_problem(2, 30, 10, 10, 64, dtype=dtype, seed=3)
     verify_methods(weights, x)
     good = methods._AUTOGRAD["jacrev"]
 
@@ -187,9 +187,9 @@ def test_every_method_is_labelled_and_counted():
 
 
 def test_make_problem_is_reproducible_and_shaped():
-    w1, x1 = make_problem(3, 4, 5, 2, 6, seed=7)
-    w2, x2 = make_problem(3, 4, 5, 2, 6, seed=7)
+    w1, x1 = benchmark_problem(3, 4, 5, 2, 6, seed=7)
+    w2, x2 = benchmark_problem(3, 4, 5, 2, 6, seed=7)
     assert x1.shape == (6, 3) and hw1.jacobian.network_sizes(w1) == (3, 4, 5, 2)
     # exact: the same generator seed draws the same numbers with the same kernel
     assert torch.equal(x1, x2) and all(torch.equal(w1[k], w2[k]) for k in w1)
-    assert make_problem(3, 4, 5, 2, None)[1].shape == (3,)
+    assert benchmark_problem(3, 4, 5, 2, None)[1].shape == (3,)

@@ -24,7 +24,7 @@ from hw1.bench.methods import (
     METHODS,
     MULTIPLY_KEYS,
     SWEEP_VARIANTS,
-    make_problem,
+    benchmark_problem,
     timed_call,
     variants,
     verify_methods,
@@ -85,7 +85,9 @@ def _case_problems(cfg: BenchConfig, device: str) -> list[_Problem]:
     return [
         (
             {"L": L, "N": N},
-            *make_problem(cfg.D, cfg.K, cfg.P, L, N, dtype=cfg.dtype, device=device, seed=cfg.seed),
+            *benchmark_problem(
+                cfg.D, cfg.K, cfg.P, L, N, dtype=cfg.dtype, device=device, seed=cfg.seed
+            ),
         )
         for L in cfg.Ls
         for N in cfg.batches
@@ -96,7 +98,7 @@ def _sweep_problems(cfg: BenchConfig, device: str) -> list[_Problem]:
     return [
         (
             {"D": D},
-            *make_problem(
+            *benchmark_problem(
                 D,
                 cfg.K,
                 cfg.P,
@@ -224,7 +226,7 @@ def _merge_limits(per_run: Sequence[Mapping]) -> dict:
 def _count_cases(cases: list[dict], cfg: BenchConfig, device: str) -> None:
     """Add to each merged case its operations, multiplies and arithmetic rates."""
     for c in cases:
-        weights, x = make_problem(
+        weights, x = benchmark_problem(
             cfg.D, cfg.K, cfg.P, c["L"], c["N"], dtype=cfg.dtype, device=device, seed=cfg.seed
         )
         c["per_jacobian_s"] = c["median_s"] / (c["N"] or 1)

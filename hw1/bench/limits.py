@@ -17,7 +17,7 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from hw1.bench.config import BenchConfig
-from hw1.bench.methods import make_problem
+from hw1.bench.methods import benchmark_problem
 from hw1.bench.timing import check_device, time_methods
 from hw1.jacobian import check_input, split_weights
 
@@ -104,7 +104,7 @@ def measure_limits(device: str = "cpu", config: BenchConfig | None = None) -> di
     def randn(*shape: int) -> torch.Tensor:
         return torch.randn(shape, generator=gen, dtype=dtype).to(device)
 
-    weights, x = make_problem(
+    weights, x = benchmark_problem(
         D, K, cfg.P, cfg.limits_L, N, dtype=dtype, device=device, seed=cfg.seed
     )
     v, w = randn(K), randn(K)

@@ -50,7 +50,7 @@ __all__ = [
     "MULTIPLY_KEYS",
     "SWEEP_PAIRS",
     "SWEEP_VARIANTS",
-    "make_problem",
+    "benchmark_problem",
     "timed_call",
     "variants",
     "verify_methods",
@@ -295,7 +295,7 @@ def verify_methods(
             raise AssertionError(f"method {method!r} ({layout}) disagrees with torch.func.jacrev")
 
 
-def make_problem(
+def benchmark_problem(
     D: int,
     K: int,
     P: int,
