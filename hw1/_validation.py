@@ -67,6 +67,26 @@ def check_nonnegative_int(value: object, name: str) -> int:
     return check_int(value, name, minimum=0)
 
 
+#: Seeds are what ``torch.Generator.manual_seed`` and numpy accept alike.
+SEED_LIMIT = 2**63
+
+
+def check_seed(value: object, name: str = "seed") -> int:
+    """Return ``value`` as an ``int`` seed, ``0 <= seed < 2**63``; see :func:`check_int`.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (``bool`` and strings included).
+    ValueError
+        If it is negative or not below ``2**63``.
+    """
+    value = check_int(value, name, minimum=0)
+    if value >= SEED_LIMIT:
+        raise ValueError(f"{name} must be < 2**63, got {value}")
+    return value
+
+
 def check_real(
     value: object,
     name: str,
@@ -162,7 +182,9 @@ def check_floating(
     ndim: int | None = None,
     shape: tuple[int | None, ...] | None = None,
     dtype: torch.dtype | None = None,
+    device: torch.device | None = None,
     what: str = "",
+    finite: bool = False,
 ) -> torch.Tensor:
     """Return ``value`` if it is a floating tensor of the expected rank, shape and dtype.
 
@@ -178,9 +200,13 @@ def check_floating(
         Required shape; ``None`` entries match any size. Implies ``ndim``.
     dtype : torch.dtype, optional
         Required dtype, for example the dtype of a companion argument.
+    device : torch.device, optional
+        Required device, for example the device of a companion argument.
     what : str
         How the expected shape reads in the message, e.g. ``"(N, D)"``; by default
         the shape itself, with ``*`` for a free size.
+    finite : bool
+        Whether NaN and inf entries are rejected (see :func:`check_finite`).
 
     Returns
     -------
@@ -192,13 +218,15 @@ def check_floating(
     TypeError
         If ``value`` is not a tensor, not floating point, or not of ``dtype``.
     ValueError
-        If its rank or shape is wrong.
+        If its rank, shape or device is wrong, or ``finite`` and it holds NaN or inf.
     """
     check_tensor(value, name)
     if not value.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
     if dtype is not None and value.dtype != dtype:
         raise TypeError(f"{name} must have dtype {dtype}, got {value.dtype}")
+    if device is not None and value.device != device:
+        raise ValueError(f"{name} must be on device {device}, got {value.device}")
     if shape is not None:
         ok = value.ndim == len(shape) and all(
             want is None or got == want for got, want in zip(value.shape, shape, strict=False)
@@ -210,6 +238,37 @@ def check_floating(
     elif ndim is not None and value.ndim != ndim:
         expected = what or f"{ndim} dimension(s)"
         raise ValueError(f"{name} must have shape {expected}, got {tuple(value.shape)}")
+    if finite:
+        check_finite(value, name)
+    return value
+
+
+def check_finite(value: torch.Tensor, name: str) -> torch.Tensor:
+    """Return the tensor ``value`` if every entry is finite, else raise ``ValueError``.
+
+    A tensor on the ``meta`` device has no entries to read and is rejected too.
+    """
+    if value.device.type == "meta":
+        raise ValueError(f"{name} is on the meta device, which holds no values")
+    if not bool(torch.isfinite(value).all()):
+        bad = int((~torch.isfinite(value)).sum())
+        raise ValueError(f"{name} must hold only finite entries, got {bad} NaN or inf")
+    return value
+
+
+def check_linalg_dtype(value: torch.Tensor, name: str) -> torch.Tensor:
+    """Return ``value`` if its dtype is float32 or float64, which linear algebra needs.
+
+    Raises
+    ------
+    TypeError
+        For any other dtype (float16 and bfloat16 pass :func:`check_floating` but
+        ``torch.linalg`` has no kernels for them).
+    """
+    if value.dtype not in (torch.float32, torch.float64):
+        raise TypeError(
+            f"{name} must have dtype float32 or float64 (linear algebra), got {value.dtype}"
+        )
     return value
 
 
