@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import torch
 
@@ -168,6 +168,23 @@ def check_keys(mapping: object, name: str, required: Collection[str]) -> Mapping
     return mapping
 
 
+def check_sequence(value: object, name: str, what: str = "values") -> Sequence:
+    """Return ``value`` if it is a non-empty sequence (list, tuple, ...), not a string.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a sequence, or is a ``str`` or ``bytes``.
+    ValueError
+        If it is empty.
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a list or tuple of {what}, got {_type_name(value)}")
+    if len(value) == 0:
+        raise ValueError(f"{name} must be non-empty, with at least one of its {what}")
+    return value
+
+
 def check_tensor(value: object, name: str) -> torch.Tensor:
     """Return ``value`` if it is a :class:`torch.Tensor`, else raise ``TypeError``."""
     if not isinstance(value, torch.Tensor):
@@ -185,6 +202,7 @@ def check_floating(
     device: torch.device | None = None,
     what: str = "",
     finite: bool = False,
+    like: str = "",
 ) -> torch.Tensor:
     """Return ``value`` if it is a floating tensor of the expected rank, shape and dtype.
 
@@ -207,6 +225,9 @@ def check_floating(
         the shape itself, with ``*`` for a free size.
     finite : bool
         Whether NaN and inf entries are rejected (see :func:`check_finite`).
+    like : str
+        The companion argument ``dtype`` and ``device`` come from, named in the
+        message (``"y must have dtype torch.float64 like X, ..."``).
 
     Returns
     -------
@@ -223,10 +244,11 @@ def check_floating(
     check_tensor(value, name)
     if not value.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+    source = f" like {like}" if like else ""
     if dtype is not None and value.dtype != dtype:
-        raise TypeError(f"{name} must have dtype {dtype}, got {value.dtype}")
+        raise TypeError(f"{name} must have dtype {dtype}{source}, got {value.dtype}")
     if device is not None and value.device != device:
-        raise ValueError(f"{name} must be on device {device}, got {value.device}")
+        raise ValueError(f"{name} must be on device {device}{source}, got {value.device}")
     if shape is not None:
         ok = value.ndim == len(shape) and all(
             want is None or got == want for got, want in zip(value.shape, shape, strict=False)
@@ -290,7 +312,7 @@ def check_floating_dtype(value: object, name: str) -> torch.dtype:
 
 
 def check_images_labels(
-    images: object, labels: object, *, n_features: int
+    images: object, labels: object, *, n_features: int, n_classes: int | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Check a batch of flattened images and their class labels.
 
@@ -302,6 +324,10 @@ def check_images_labels(
         Expected: ``int64`` tensor of shape ``(B,)``.
     n_features : int
         Pixels per image.
+    n_classes : int, optional
+        Number of classes; labels must lie in ``range(n_classes)``. Without it they
+        must still be non-negative (no ignored ``-100`` entries: a batch of them has
+        no loss).
 
     Returns
     -------
@@ -313,7 +339,9 @@ def check_images_labels(
     TypeError
         If either is not a tensor, ``images`` is not floating or ``labels`` not int64.
     ValueError
-        If the shapes are wrong or disagree, or the batch is empty.
+        If the shapes are wrong or disagree, the batch is empty, an image holds NaN
+        or inf, the tensors are on different devices, or a label lies outside the
+        classes.
     """
     check_floating(images, "images", shape=(None, n_features), what=f"(B, {n_features})")
     check_tensor(labels, "labels")
@@ -326,4 +354,13 @@ def check_images_labels(
         )
     if images.shape[0] == 0:
         raise ValueError("images must hold at least one image, got B = 0")
+    check_finite(images, "images")
+    if labels.device != images.device:
+        raise ValueError(f"labels is on {labels.device}, images on {images.device}")
+    if labels.device.type == "meta":
+        raise ValueError("labels is on the meta device, which holds no values to check")
+    low, high = int(labels.min()), int(labels.max())
+    if low < 0 or (n_classes is not None and high >= n_classes):
+        classes = f"0 to {n_classes - 1}" if n_classes is not None else ">= 0"
+        raise ValueError(f"labels must be class indices {classes}, got values {low} to {high}")
     return images, labels

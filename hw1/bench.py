@@ -36,6 +36,9 @@ Results are plain dicts that :func:`save_results` writes to JSON with their
 provenance; the stored files live in the package (``hw1/data_files/bench/cpu.json``,
 ``cuda.json``) and are read back with :func:`load_results`. Run the full benchmark with
 ``python -m hw1.bench`` (or ``nox -s bench``); see :func:`main` for the options.
+
+Non-finite entries pass through: weights or inputs holding NaN are timed like any
+others, and NaN timings in stored records give NaN ratios in the tables.
 """
 
 from __future__ import annotations
@@ -407,9 +410,13 @@ def time_methods(
         Per name: ``median_s``, ``iqr_s`` (interquartile range) and ``min_s`` of the time
         per call in seconds, over all timed blocks, and ``blocks``, their number.
     """
-    min_run_time = check_real(min_run_time, "min_run_time", low=0, low_open=True)
+    # Bounded budgets: a typo such as block_s=1e9 must not time for ever.
+    min_run_time = check_real(min_run_time, "min_run_time", low=0, high=600, low_open=True)
     rounds = check_positive_int(rounds, "rounds")
     num_threads = check_positive_int(num_threads, "num_threads")
+    block_s = check_real(block_s, "block_s", low=0, high=1, low_open=True)
+    if not isinstance(calls, Mapping):
+        raise TypeError(f"calls must be a dict of (callable, tuple), got {type(calls).__name__}")
     sync = torch.cuda.synchronize if torch.cuda.is_initialized() else (lambda: None)
     threads = torch.get_num_threads()
     torch.set_num_threads(num_threads)

@@ -350,7 +350,8 @@ def standardize(train: torch.Tensor, *others: torch.Tensor) -> tuple[torch.Tenso
             shape=(None, n_columns),
             dtype=train.dtype,
             device=train.device,
-            what=f"(M, {n_columns})",
+            what=f"(M, {n_columns}) like train",
+            like="train",
         )
     mean = train.mean(dim=0)
     std = train.std(dim=0, correction=0)

@@ -29,7 +29,13 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import torch
 
-from hw1._validation import check_floating, check_keys, check_option, check_real
+from hw1._validation import (
+    check_floating,
+    check_keys,
+    check_option,
+    check_real,
+    check_sequence,
+)
 
 __all__ = [
     "best_step",
@@ -235,8 +241,7 @@ def step_size_sweep(
         device=t.device,
         what=f"{tuple(t.shape)} like t",
     )
-    if len(steps) == 0:
-        raise ValueError("steps must hold at least one step size")
+    check_sequence(steps, "steps", "step sizes")
     for index, eps in enumerate(steps):
         check_real(eps, f"steps[{index}]", low=0, low_open=True)
     rows = []
@@ -277,8 +282,7 @@ def best_step(rows: Sequence[Mapping[str, float]], key: str = "max_abs") -> dict
         lacks it.
     """
     check_option(key, "key", _ERROR_KEYS)
-    if len(rows) == 0:
-        raise ValueError("rows must hold at least one record")
+    check_sequence(rows, "rows", "records")
     for index, row in enumerate(rows):
         check_keys(row, f"rows[{index}]", (key,))
     return dict(min(rows, key=lambda row: row[key]))

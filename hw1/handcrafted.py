@@ -96,6 +96,8 @@ def xnor(x: torch.Tensor) -> torch.Tensor:
         If ``x`` is not of shape (N, 2) or holds a value other than 0 and 1.
     """
     check_tensor(x, "x")
+    if x.is_complex():
+        raise TypeError(f"x must be a real tensor, got dtype {x.dtype}")
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"x must have shape (N, 2), got {tuple(x.shape)}")
     if x.device.type == "meta":

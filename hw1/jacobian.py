@@ -226,10 +226,10 @@ def _check_input(x: torch.Tensor, W1: torch.Tensor) -> None:
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
     D = W1.shape[1]
-    if x.dim() not in (1, 2) or x.shape[-1] != D:
+    if x.dim() not in (1, 2) or x.shape[-1] != D or x.shape[0] == 0:
         raise ValueError(
-            f"x has shape {tuple(x.shape)}; expected ({D},) or (N, {D}) to match "
-            f"W1 of shape {tuple(W1.shape)}"
+            f"x has shape {tuple(x.shape)}; expected ({D},) or (N, {D}) with N >= 1 to "
+            f"match W1 of shape {tuple(W1.shape)}"
         )
     if x.dtype is not W1.dtype or x.device != W1.device:
         error = TypeError if x.dtype is not W1.dtype else ValueError

@@ -282,6 +282,7 @@ def closed_form_discrepancy(
     -------
     Tensor, shape (k_max + 1,)
     """
+    k_max = check_nonnegative_int(k_max, "k_max")
     stepped = gd_iterates(X, y, w0, alpha, k_max)
     closed = torch.stack(
         [closed_form_iterate(X, y, w0, alpha, k, method=method) for k in range(k_max + 1)]
@@ -440,8 +441,9 @@ def error_norms(iterates: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         shape=(d,),
         dtype=iterates.dtype,
         device=iterates.device,
-        what=f"({d},)",
+        what=f"({d},) to match iterates",
         finite=True,
+        like="iterates",
     )
     return torch.linalg.vector_norm(iterates - target, dim=1)
 
@@ -464,7 +466,10 @@ def observed_rate(errors: torch.Tensor, start: int, stop: int) -> float:
     start = check_nonnegative_int(start, "start")
     stop = check_int(stop, "stop")
     if not start < stop < len(errors):
-        raise ValueError(f"need 0 <= start < stop < {len(errors)}, got start={start}, stop={stop}")
+        raise ValueError(
+            f"start and stop must satisfy 0 <= start < stop < len(errors) = {len(errors)}, "
+            f"got start={start}, stop={stop}"
+        )
     if not (errors[start] > 0 and errors[stop] > 0):
         raise ValueError(
             f"errors[start] and errors[stop] must be positive, got {float(errors[start])} "
@@ -599,11 +604,14 @@ def _check_matrix(X: object) -> None:
     check_floating(X, "X", finite=True)
 
 
-def _check_problem(X: object, y: object, *, w: object = None, w_name: str = "w") -> None:
+_NO_W = object()
+
+
+def _check_problem(X: object, y: object, *, w: object = _NO_W, w_name: str = "w") -> None:
     """Check ``X`` (N, D) and, in its dtype and on its device, ``y`` (N,) and ``w`` (D,)."""
     _check_matrix(X)
     n, d = X.shape
-    same = dict(dtype=X.dtype, device=X.device, finite=True)
+    same = dict(dtype=X.dtype, device=X.device, finite=True, like="X")
     check_floating(y, "y", shape=(n,), what=f"({n},) to match X", **same)
-    if w is not None:
+    if w is not _NO_W:  # w=None is an error where w is an argument
         check_floating(w, w_name, shape=(d,), what=f"({d},) to match X", **same)

@@ -55,10 +55,10 @@ def image_grid(
     check_tensor(labels, "labels")
     if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
         raise TypeError(f"labels must be an integer tensor, got dtype {labels.dtype}")
-    if labels.shape != images.shape[:1]:
-        raise ValueError(f"labels must have shape ({images.shape[0]},), got {tuple(labels.shape)}")
     if len(images) == 0:
         raise ValueError("images must hold at least one image, got N = 0")
+    if labels.shape != images.shape[:1]:
+        raise ValueError(f"labels must have shape ({images.shape[0]},), got {tuple(labels.shape)}")
     for name, tensor in (("images", images), ("labels", labels)):
         if tensor.device.type != "cpu":
             raise ValueError(f"{name} must be on the CPU to be drawn, got {tensor.device}")
@@ -68,7 +68,7 @@ def image_grid(
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, label in zip(axes.flat, images, labels, strict=False):
-        ax.imshow(image.reshape(side, side).numpy(), cmap="gray_r", vmin=0.0, vmax=1.0)
+        ax.imshow(image.detach().reshape(side, side).numpy(), cmap="gray_r", vmin=0.0, vmax=1.0)
         ax.set_title(str(int(label)), fontsize=9)
     fig.tight_layout()
     return fig

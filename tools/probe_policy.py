@@ -38,6 +38,15 @@ def _vm_bytes() -> int:
     return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _die_with_parent() -> None:
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _resolve(path: str):
     module, _, name = path.rpartition(".")
     return getattr(importlib.import_module(module), name)
@@ -60,6 +69,8 @@ def _in_fork(job) -> tuple:
         os.close(read)
         code = 0
         try:
+            _die_with_parent()
+            signal.alarm(int(TIMEOUT_S) + 5)  # a backstop should the parent vanish
             limit = _vm_bytes() + MEMORY_BYTES
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             warnings.simplefilter("ignore")
@@ -103,8 +114,21 @@ def probe(only: str = "") -> list[dict]:
             continue
         func = _resolve(name)
         case = pt.TABLE[name]
-        module = name.rpartition(".")[0]
-        nonfinite = pt.nonfinite_policy(module)
+        nonfinite = pt.nonfinite_of(name)
+        print(f"{name} ...", file=sys.stderr, flush=True)
+        try:
+            calls = pt.bad_calls(name)
+        except Exception as error:
+            records.append(
+                dict(
+                    name=name,
+                    arg="-",
+                    category="table",
+                    row="defect",
+                    reason=f"table entry fails: {error!r}",
+                )
+            )
+            continue
         valid = _in_fork(lambda case=case, func=func: _call(func, case.make()))
         if valid[0] != "returned":
             records.append(
@@ -117,7 +141,7 @@ def probe(only: str = "") -> list[dict]:
                 )
             )
             continue
-        for index, (arg, category, _, expect) in enumerate(pt.bad_calls(name)):
+        for index, (arg, category, _, expect) in enumerate(calls):
 
             def job(index=index, func=func, case=case, name=name):
                 bad = pt.bad_calls(name)[index]
@@ -139,6 +163,7 @@ def probe(only: str = "") -> list[dict]:
                     first,
                     valid[1],
                     compare=case.compare,
+                    values_used=case.values_used,
                     nonfinite=nonfinite,
                 )
                 if after[0] != "returned" or (case.compare and not pt.same(after[1], valid[1])):
