@@ -168,7 +168,7 @@ def check_keys(mapping: object, name: str, required: Collection[str]) -> Mapping
     return mapping
 
 
-def check_sequence(value: object, name: str, what: str = "values") -> Sequence:
+def check_sequence(value: object, name: str, item: str = "value") -> Sequence:
     """Return ``value`` if it is a non-empty sequence (list, tuple, ...), not a string.
 
     Raises
@@ -179,9 +179,9 @@ def check_sequence(value: object, name: str, what: str = "values") -> Sequence:
         If it is empty.
     """
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-        raise TypeError(f"{name} must be a list or tuple of {what}, got {_type_name(value)}")
+        raise TypeError(f"{name} must be a list or tuple (of {item}s), got {_type_name(value)}")
     if len(value) == 0:
-        raise ValueError(f"{name} must be non-empty, with at least one of its {what}")
+        raise ValueError(f"{name} must hold at least one {item}, got none (non-empty required)")
     return value
 
 

@@ -241,7 +241,7 @@ def step_size_sweep(
         device=t.device,
         what=f"{tuple(t.shape)} like t",
     )
-    check_sequence(steps, "steps", "step sizes")
+    check_sequence(steps, "steps", "step size")
     for index, eps in enumerate(steps):
         check_real(eps, f"steps[{index}]", low=0, low_open=True)
     rows = []
@@ -282,7 +282,7 @@ def best_step(rows: Sequence[Mapping[str, float]], key: str = "max_abs") -> dict
         lacks it.
     """
     check_option(key, "key", _ERROR_KEYS)
-    check_sequence(rows, "rows", "records")
+    check_sequence(rows, "rows", "record")
     for index, row in enumerate(rows):
         check_keys(row, f"rows[{index}]", (key,))
     return dict(min(rows, key=lambda row: row[key]))

@@ -882,9 +882,9 @@ def over_seeds(
     TypeError
         If a record is not a mapping.
     """
-    check_sequence(records, "records", "records")
-    check_sequence(keys, "keys", "keys")
-    check_sequence(by, "by", "keys")
+    check_sequence(records, "records", "record")
+    check_sequence(keys, "keys", "key")
+    check_sequence(by, "by", "key")
     groups: dict[tuple, list[Mapping[str, object]]] = {}
     for index, record in enumerate(records):
         check_keys(record, f"records[{index}]", [*by, *keys])
@@ -995,8 +995,8 @@ def depth_sweep(
     ValueError
         If ``depths``, ``settings`` or ``seeds`` is empty, or ``train_epochs < 0``.
     """
-    check_sequence(depths, "depths", "depths")
-    check_sequence(seeds, "seeds", "seeds")
+    check_sequence(depths, "depths", "depth")
+    check_sequence(seeds, "seeds", "seed")
     for index, depth in enumerate(depths):
         check_positive_int(depth, f"depths[{index}]")
     for index, seed in enumerate(seeds):
