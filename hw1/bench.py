@@ -417,6 +417,8 @@ def time_methods(
     block_s = check_real(block_s, "block_s", low=0, high=1, low_open=True)
     if not isinstance(calls, Mapping):
         raise TypeError(f"calls must be a dict of (callable, tuple), got {type(calls).__name__}")
+    if not calls:
+        raise ValueError("calls must hold at least one (callable, tuple) to time")
     sync = torch.cuda.synchronize if torch.cuda.is_initialized() else (lambda: None)
     threads = torch.get_num_threads()
     torch.set_num_threads(num_threads)

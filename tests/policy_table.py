@@ -436,7 +436,9 @@ TABLE: dict[str, Case] = {
         formats="format",
     ),
     "hw1.plotting.image_grid": C(
-        lambda: dict(images=images(2), labels=labels(2), ncols=2, side=28),
+        lambda: dict(
+            images=torch.linspace(0, 1, 8).reshape(2, 4), labels=labels(2), ncols=2, side=2
+        ),
         images=T,
         labels="labels:titles",
         ncols="int>=1",
@@ -872,6 +874,39 @@ TABLE: dict[str, Case] = {
         slow=True,
     ),
 }
+
+
+#: Known failures left for phase 2 of issue 23: hw1.bench is being split into a
+#: subpackage, and its argument checks are added after that lands.
+BENCH_PENDING = (
+    "hw1.bench.case_table",
+    "hw1.bench.check_methods",
+    "hw1.bench.crossover",
+    "hw1.bench.describe",
+    "hw1.bench.dispatched_ops",
+    "hw1.bench.fastest_layouts",
+    "hw1.bench.floor_table",
+    "hw1.bench.gflops_table",
+    "hw1.bench.layer_slopes",
+    "hw1.bench.layer_table",
+    "hw1.bench.layout_table",
+    "hw1.bench.measure_limits",
+    "hw1.bench.provenance",
+    "hw1.bench.run_benchmark",
+    "hw1.bench.run_cases",
+    "hw1.bench.run_sweep",
+    "hw1.bench.save_results",
+    "hw1.bench.speed_ratios",
+    "hw1.bench.spread",
+    "hw1.bench.sweep_crossovers",
+    "hw1.bench.sweep_ratio_bands",
+    "hw1.bench.sweep_table",
+    "hw1.bench.time_call",
+    "hw1.bench.timed_call",
+    "hw1.bench.variants",
+)
+for _name in BENCH_PENDING:
+    TABLE[_name].pending = "phase 2: argument checks after the hw1.bench split"
 
 
 def _tent_net():

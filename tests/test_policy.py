@@ -66,6 +66,8 @@ def _sweep_param(name: str):
 def test_policy_sweep(name):
     """Each argument x each category: the policy holds, and the next valid call works."""
     case = pt.TABLE[name]
+    if not case.kinds:
+        pytest.skip("no arguments to vary; the module's own tests run it")
     func = _resolve(name)
     nonfinite = pt.nonfinite_of(name)
     valid = _run(func, case.make())
@@ -89,6 +91,8 @@ def test_policy_sweep(name):
         )
         if row not in ("policy", "accepted"):
             failures.append(f"{arg}={category}: [{row}] {reason}")
+            if case.pending:
+                break  # known to fail (strict xfail): one failure shows it still does
     assert not failures, f"{name}:\n" + "\n".join(failures)
 
 
