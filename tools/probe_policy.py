@@ -114,9 +114,12 @@ def probe(only: str = "", out: str = "") -> list[dict]:
     if missing:
         print(f"no table entry for: {missing}", file=sys.stderr)
     records = []
-    for name in sorted(pt.TABLE):
-        if only and only not in name:
-            continue
+    names = [name for name in sorted(pt.TABLE) if not only or only in name]
+    # Warm up in the parent, so that each fork does not pay for lazy imports
+    # (torch.func, sklearn, mlxtend, ...) again.
+    for name in names:
+        _call(_resolve(name), pt.TABLE[name].make())
+    for name in names:
         func = _resolve(name)
         case = pt.TABLE[name]
         nonfinite = pt.nonfinite_of(name)
