@@ -312,7 +312,12 @@ def check_floating_dtype(value: object, name: str) -> torch.dtype:
 
 
 def check_images_labels(
-    images: object, labels: object, *, n_features: int, n_classes: int | None = None
+    images: object,
+    labels: object,
+    *,
+    n_features: int,
+    n_classes: int | None = None,
+    names: tuple[str, str] = ("images", "labels"),
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Check a batch of flattened images and their class labels.
 
@@ -328,6 +333,8 @@ def check_images_labels(
         Number of classes; labels must lie in ``range(n_classes)``. Without it they
         must still be non-negative (no ignored ``-100`` entries: a batch of them has
         no loss).
+    names : tuple of str
+        The two arguments' names in the caller, for the messages.
 
     Returns
     -------
@@ -343,24 +350,24 @@ def check_images_labels(
         or inf, the tensors are on different devices, or a label lies outside the
         classes.
     """
-    check_floating(images, "images", shape=(None, n_features), what=f"(B, {n_features})")
-    check_tensor(labels, "labels")
+    x, y = names
+    check_floating(images, x, shape=(None, n_features), what=f"(B, {n_features})")
+    check_tensor(labels, y)
     if labels.dtype != torch.int64:
-        raise TypeError(f"labels must be int64 class indices, got {labels.dtype}")
+        raise TypeError(f"{y} must be int64 class indices, got {labels.dtype}")
     if labels.shape != images.shape[:1]:
         raise ValueError(
-            f"labels must have shape ({images.shape[0]},) to match images, "
-            f"got {tuple(labels.shape)}"
+            f"{y} must have shape ({images.shape[0]},) to match {x}, got {tuple(labels.shape)}"
         )
     if images.shape[0] == 0:
-        raise ValueError("images must hold at least one image, got B = 0")
-    check_finite(images, "images")
+        raise ValueError(f"{x} must hold at least one image, got B = 0")
+    check_finite(images, x)
     if labels.device != images.device:
-        raise ValueError(f"labels is on {labels.device}, images on {images.device}")
+        raise ValueError(f"{y} is on {labels.device}, {x} on {images.device}")
     if labels.device.type == "meta":
-        raise ValueError("labels is on the meta device, which holds no values to check")
+        raise ValueError(f"{y} is on the meta device, which holds no values to check")
     low, high = int(labels.min()), int(labels.max())
     if low < 0 or (n_classes is not None and high >= n_classes):
         classes = f"0 to {n_classes - 1}" if n_classes is not None else ">= 0"
-        raise ValueError(f"labels must be class indices {classes}, got values {low} to {high}")
+        raise ValueError(f"{y} must be class indices {classes}, got values {low} to {high}")
     return images, labels

@@ -538,12 +538,7 @@ def sgd_step_(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float) 
     """
     lr = check_real(lr, "lr", low=0, low_open=True)
     _check_model(model)
-    try:
-        _check_data(x, y, model)
-    except (TypeError, ValueError) as error:
-        # Name the arguments of this function: x and y, not images and labels.
-        message = str(error).replace("images", "x").replace("labels", "y")
-        raise type(error)(message) from None
+    _check_data(x, y, model, names=("x", "y"))
     return _sgd_step(model, x, y, lr)
 
 
@@ -577,19 +572,24 @@ def _check_model(model: object) -> None:
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
 
 
-def _check_data(images: object, labels: object, model: nn.Module | None = None) -> None:
+def _check_data(
+    images: object,
+    labels: object,
+    model: nn.Module | None = None,
+    names: tuple[str, str] = ("images", "labels"),
+) -> None:
     """Check an (N, F) floating images tensor and its (N,) int64 labels, any F.
 
     With a model: the images' dtype and device are its parameters', and the labels lie
     below its ``out_features`` (when it has that attribute, as :class:`MLP` does).
     """
-    check_floating(images, "images", ndim=2, what="(N, F)")
+    check_floating(images, names[0], ndim=2, what="(N, F)")
     n_classes = getattr(model, "out_features", None)
     n_features = getattr(model, "in_features", None) or images.shape[1]
-    check_images_labels(images, labels, n_features=n_features, n_classes=n_classes)
+    check_images_labels(images, labels, n_features=n_features, n_classes=n_classes, names=names)
     first = next(model.parameters(), None) if model is not None else None
     if first is not None:
-        check_floating(images, "images", dtype=first.dtype, device=first.device, like="model")
+        check_floating(images, names[0], dtype=first.dtype, device=first.device, like="model")
 
 
 def _resolve_data(
