@@ -111,6 +111,21 @@ def test_jacobian_constants_cache_survives_a_meta_call():
         torch.testing.assert_close(fn(w, x[0]), expected[0])
 
 
+@pytest.mark.parametrize(
+    "fn_name", ["mlp", "jacobian_reverse", "jacobian_forward", "jacobian_reverse_manual"]
+)
+def test_jacobian_layer_key_cache_survives_bad_weights(fn_name):
+    from hw1 import jacobian
+
+    fn = getattr(jacobian, fn_name)
+    w, x = pt.weights(), pt.x_batch()
+    expected = fn(w, x).clone()
+    for bad in ({k: v for k, v in w.items() if k != "W1"}, {**w, "W7": w["W2"]}, {"WF": w["WF"]}):
+        with pytest.raises(ValueError, match="weights"):
+            fn(bad, x)
+        torch.testing.assert_close(fn(w, x), expected, rtol=0, atol=0)  # exact: same kernels
+
+
 def test_jacobian_constants_cache_is_keyed_by_dtype_too():
     from hw1.jacobian import jacobian_forward, jacobian_reverse
 
