@@ -389,6 +389,8 @@ def jacobian_central_difference(
     if x.dim() != 1:
         raise ValueError(f"x must be one input of shape (D,), got {tuple(x.shape)}")
     eps = check_real(eps, "eps", low=0, low_open=True)
+    if x.device.type == "meta":
+        raise ValueError("x is on the meta device: the step taken needs values")
     x = x.detach()
     steps = eps * torch.eye(x.shape[0], dtype=x.dtype, device=x.device)  # row j: eps e_j
     upper, lower = x + steps, x - steps

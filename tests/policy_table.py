@@ -717,16 +717,16 @@ TABLE: dict[str, Case] = {
         ),
         compare=False,
         calls="calls",
-        min_run_time="real>0",
+        min_run_time="seconds",
         rounds="int>=1",
         num_threads="int>=1",
-        block_s="real>0",
+        block_s="seconds",
     ),
     "hw1.bench.time_call": C(
         lambda: dict(fn=quad, args=(torch.ones(3),), min_run_time=0.004, num_threads=1),
         compare=False,
         fn="callable",
-        min_run_time="real>0",
+        min_run_time="seconds",
         num_threads="int>=1",
     ),
     "hw1.bench.run_cases": C(
@@ -750,7 +750,7 @@ TABLE: dict[str, Case] = {
         D="int>=1",
         K="int>=1",
         P="int>=1",
-        min_run_time="real>0",
+        min_run_time="seconds",
         rounds="int>=1",
         seed="seed",
     ),
@@ -774,7 +774,7 @@ TABLE: dict[str, Case] = {
         P="int>=1",
         L="int>=1",
         N="int>=1",
-        min_run_time="real>0",
+        min_run_time="seconds",
         rounds="int>=1",
         seed="seed",
     ),
@@ -789,7 +789,7 @@ TABLE: dict[str, Case] = {
         N="int>=1",
         L="int>=1",
         big="int>=1",
-        min_run_time="real>0",
+        min_run_time="seconds",
         rounds="int>=1",
         seed="seed",
     ),
@@ -823,7 +823,7 @@ TABLE: dict[str, Case] = {
         runs="int>=1",
         Ls="ints>=1",
         Ds="ints>=1",
-        min_run_time="real>0",
+        min_run_time="seconds",
         rounds="int>=1",
     ),
     "hw1.bench.results_path": C(lambda: dict(device="cpu"), device="option"),
@@ -1060,6 +1060,8 @@ def bad_values(kind: str, valid: object) -> list[tuple[str, object, str]]:
             ("negative", -1, "VE"),
             ("too-large", 2**63, "VE"),
         ]
+    if kind == "seconds":  # a time budget: positive and bounded
+        return [*bad_values("real>0", valid), ("huge", 1e9, "VE")]
     if kind == "real|array":  # a number, or an array of them
         return [r for r in bad_values("real", valid) if r[0] != "list"]
     if m := _REAL.fullmatch(kind):
@@ -1224,7 +1226,29 @@ def bad_calls(name: str) -> list[tuple[str, str, object, str]]:
     for arg, kind in case.kinds.items():
         for category, value, expect in bad_values(kind, valid[arg]):
             out.append((arg, category, value, expect))
+    on_meta = {arg: _to_meta(valid[arg]) for arg in case.kinds if _has_tensor(valid[arg])}
+    if len(on_meta) >= 2:  # every tensor on meta: no mixed devices, but no values either
+        out.append(("*", "all-meta", on_meta, "device"))
     return out
+
+
+def _has_tensor(value: object) -> bool:
+    if isinstance(value, torch.Tensor):
+        return True
+    if isinstance(value, dict):
+        return any(isinstance(v, torch.Tensor) for v in value.values())
+    return False
+
+
+def _to_meta(value: object) -> object:
+    if isinstance(value, torch.Tensor):
+        return value.to("meta")
+    return {k: v.to("meta") if isinstance(v, torch.Tensor) else v for k, v in value.items()}
+
+
+def with_bad(values: dict, arg: str, value: object) -> dict:
+    """The valid arguments with one (or, for ``arg == "*"``, several) replaced."""
+    return {**values, **value} if arg == "*" else {**values, arg: value}
 
 
 def invoke(func: Callable, values: dict) -> object:
@@ -1353,7 +1377,7 @@ def classify(
         if expect == "nonfinite" and nonfinite == "pass through" and "inf" not in category:
             # inf may be refused where no answer exists (a step cannot move inf)
             return "defect", f"module lets NaN pass but raised {etype}: {message[:120]}"
-        if arg not in message:
+        if arg != "*" and arg not in message:  # "*": several arguments at once
             return "unnamed", f"{etype}: {message[:160]}"
         want = {
             "TE": "TypeError",
@@ -1379,4 +1403,6 @@ def classify(
         return "defect", "NaN in, finite result out"
     if expect == "device" and _on_meta(result):
         return "accepted", "meta in, meta out"
+    if category == "all-meta" and not values_used:
+        return "accepted", "all on meta, and only shapes are read"
     return "defect", f"returned a result for bad input ({expect})"

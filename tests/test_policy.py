@@ -76,9 +76,7 @@ def test_policy_sweep(name):
     for arg, category, value, expect in pt.bad_calls(name):
         if case.slow and expect in ("same", "either", "nonfinite"):
             continue  # these run the whole computation; tools/probe_policy.py covers them
-        values = case.make()
-        values[arg] = value
-        outcome = _run(func, values)
+        outcome = _run(func, pt.with_bad(case.make(), arg, value))
         row, reason = pt.classify(
             arg,
             category,

@@ -36,11 +36,41 @@ import policy_table as pt
 import torch
 
 TIMEOUT_S = 10.0
+WARM_IMPORTS = (
+    "torch.func",
+    "torch.autograd.forward_ad",
+    "torch._functorch.eager_transforms",
+    "torchvision.datasets.mnist",
+    "mlxtend.data",
+    "sklearn.linear_model",
+    "matplotlib.pyplot",
+    "pandas",
+)
 MEMORY_BYTES = 4 << 30  # on top of what the parent maps already
 
 
 def _vm_bytes() -> int:
     return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+#: Per-name NaN policy read from another checkout (``--policies-from``), so that code
+#: from before the docstrings stated one is judged by what they state now.
+NONFINITE: dict[str, str] = {}
+
+
+def _policies_from(root: str) -> dict[str, str]:
+    import ast
+    import re
+
+    found = {}
+    for name, case in pt.TABLE.items():
+        module = name.rpartition(".")[0]
+        path = Path(root, *module.split(".")).with_suffix(".py")
+        doc = ast.get_docstring(ast.parse(path.read_text())) if path.is_file() else ""
+        match = re.search(r"Non-finite entries\s+(are\s+rejected|pass\s+through)", doc or "")
+        policy = "" if match is None else ("rejected" if "rejected" in match[1] else "pass through")
+        found[name] = case.nonfinite or policy
+    return found
 
 
 def _die_with_parent() -> None:
@@ -115,14 +145,14 @@ def probe(only: str = "", out: str = "") -> list[dict]:
         print(f"no table entry for: {missing}", file=sys.stderr)
     records = []
     names = [name for name in sorted(pt.TABLE) if not only or only in name]
-    # Warm up in the parent, so that each fork does not pay for lazy imports
-    # (torch.func, sklearn, mlxtend, ...) again.
-    for name in names:
-        _call(_resolve(name), pt.TABLE[name].make())
+    # Import what hw1 imports lazily once here, so that each fork does not pay for it;
+    # no hw1 function runs in the parent, so no cache is filled before a bad call.
+    for module in WARM_IMPORTS:
+        importlib.import_module(module)
     for name in names:
         func = _resolve(name)
         case = pt.TABLE[name]
-        nonfinite = pt.nonfinite_of(name)
+        nonfinite = NONFINITE.get(name) or pt.nonfinite_of(name)
         print(f"{name} ...", file=sys.stderr, flush=True)
         try:
             calls = pt.bad_calls(name)
@@ -153,9 +183,7 @@ def probe(only: str = "", out: str = "") -> list[dict]:
 
             def job(index=index, func=func, case=case, name=name):
                 bad = pt.bad_calls(name)[index]
-                values = case.make()
-                values[bad[0]] = bad[2]
-                first = _call(func, values)
+                first = _call(func, pt.with_bad(case.make(), bad[0], bad[2]))
                 if case.slow and first[0] == "raised":
                     return (first, None)
                 after = _call(func, case.make())
@@ -193,9 +221,14 @@ def main() -> None:
     parser.add_argument("--only", default="", help="probe only names containing this")
     parser.add_argument("--show", default="", help="list the calls of this row")
     parser.add_argument("--out", default="", help="append one JSON line per call here")
+    parser.add_argument(
+        "--policies-from", default="", help="read the NaN policies from this checkout's hw1"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     start = time.monotonic()
+    if args.policies_from:
+        NONFINITE.update(_policies_from(args.policies_from))
     records = probe(args.only, args.out)
     counts = collections.Counter(r["row"] for r in records)
     print(
