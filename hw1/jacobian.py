@@ -359,9 +359,12 @@ def jacobian_central_difference(
 ) -> torch.Tensor:
     """Return the Jacobian of :func:`mlp` at one input by central differences, no derivatives.
 
-    Column ``j`` is ``(f(x + eps e_j) - f(x - eps e_j)) / (2 eps)``, an independent check
+    Column ``j`` is ``(f(x + eps e_j) - f(x - eps e_j)) / h_j``, an independent check
     of part (b) with error of order ``eps**2`` plus rounding of order
-    ``machine epsilon / eps``; use float64.
+    ``machine epsilon / eps``; use float64. ``h_j`` is the step actually taken,
+    ``(x_j + eps) - (x_j - eps)`` after rounding to the dtype of ``x``, which is ``2 eps``
+    up to that rounding. The result is not differentiable (computed under
+    ``torch.no_grad()``).
 
     Parameters
     ----------
@@ -382,7 +385,9 @@ def jacobian_central_difference(
     TypeError
         If ``eps`` is not a real number.
     ValueError
-        If ``eps`` is not positive and finite, or ``x`` is a batch.
+        If ``eps`` is not positive and finite, too small to move an entry of ``x`` in
+        its dtype (the estimate would be silently zero), or ``x`` is a batch or on the
+        ``meta`` device.
     """
     hidden, WF = _layers(weights)
     _check_input(x, hidden[0])
