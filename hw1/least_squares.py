@@ -580,7 +580,7 @@ def _nonzero_eigenvalues(X: torch.Tensor) -> torch.Tensor:
 def _cutoff(X: torch.Tensor, S: torch.Tensor, rtol: float | None) -> float:
     if rtol is None:
         rtol = max(X.shape) * torch.finfo(X.dtype).eps
-    smax = float(S.max()) if len(S) else 0.0
+    smax = float(S.detach().max()) if len(S) else 0.0
     return rtol * smax
 
 
