@@ -351,7 +351,7 @@ def step_size_bound(X: torch.Tensor) -> float:
     -------
     float
     """
-    lam_max = float(gram_eigenvalues(X)[0])
+    lam_max = float(gram_eigenvalues(X)[0].detach())
     if lam_max == 0:
         raise ValueError("X must not be all zeros: then every step size converges")
     return 2.0 / lam_max
@@ -372,7 +372,7 @@ def optimal_step_size(X: torch.Tensor) -> float:
     float
     """
     lam = _nonzero_eigenvalues(X)
-    return 2.0 / float(lam[0] + lam[-1])
+    return 2.0 / float((lam[0] + lam[-1]).detach())
 
 
 def contraction_factor(X: torch.Tensor, alpha: float) -> float:
@@ -394,7 +394,7 @@ def contraction_factor(X: torch.Tensor, alpha: float) -> float:
     """
     alpha = _check_alpha(alpha)
     lam = _nonzero_eigenvalues(X)
-    return float((1 - alpha * lam).abs().max())
+    return float((1 - alpha * lam).abs().max().detach())
 
 
 def predicted_error_bound(
@@ -475,7 +475,7 @@ def observed_rate(errors: torch.Tensor, start: int, stop: int) -> float:
             f"errors[start] and errors[stop] must be positive, got {float(errors[start])} "
             f"and {float(errors[stop])}"
         )
-    return float((errors[stop] / errors[start]) ** (1.0 / (stop - start)))
+    return float(((errors[stop] / errors[start]) ** (1.0 / (stop - start))).detach())
 
 
 # -- a test problem with a chosen spectrum -------------------------------------------------
