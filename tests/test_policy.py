@@ -205,16 +205,20 @@ def test_central_difference_with_an_unresolvable_step_raises():
         jacobian_central_difference(pt.weights(), pt.x_point(), 1e-30)
 
 
-def test_central_difference_divides_by_the_step_taken():
-    from hw1.jacobian import jacobian_central_difference, jacobian_reverse
+def test_central_difference_divides_by_the_step_taken(monkeypatch):
+    from hw1 import jacobian
 
-    # eps=1e-7 in float32 near 0.3: x + eps rounds, so 2 eps is not the step taken.
-    w = {k: v.float() for k, v in pt.weights().items()}
-    x = pt.x_point().float()
-    approx = jacobian_central_difference(w, x, 1e-3)
-    exact = jacobian_reverse(w, x)
-    # Truncation O(eps^2 |f'''|) ~ 1e-6, rounding ~ float32 eps / eps ~ 1e-4 of |f|.
-    torch.testing.assert_close(approx, exact, rtol=0, atol=5e-4)
+    # A linear network f(x) = A x, so the difference quotient has no truncation error,
+    # and a step eps = 1.2e-16 at x = 1: 1 + eps rounds up to 1 + 2**-52 and 1 - eps
+    # to 1 - 2**-53, so the step taken is 1.5 * 2**-52, not 2 eps (39 % apart).
+    A = torch.tensor([[2.0], [-0.5]], dtype=torch.float64)  # (P, D) = (2, 1)
+    monkeypatch.setattr(jacobian, "_forward", lambda hidden, WF, x: x @ A.T)
+    w = jacobian.init_weights(1, 3, 2, 1, dtype=torch.float64)
+    x = torch.tensor([1.0], dtype=torch.float64)
+    got = jacobian.jacobian_central_difference(w, x, 1.2e-16)
+    # exact: powers of two times the rounded points, their difference and the quotient
+    # are all representable
+    assert torch.equal(got, A)
 
 
 def test_max_abs_error_rejects_a_target_of_shape_n_by_1():
