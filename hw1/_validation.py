@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import torch
 
@@ -65,6 +65,26 @@ def check_positive_int(value: object, name: str) -> int:
 def check_nonnegative_int(value: object, name: str) -> int:
     """Return ``value`` as an ``int >= 0``; see :func:`check_int`."""
     return check_int(value, name, minimum=0)
+
+
+#: Seeds are what ``torch.Generator.manual_seed`` and numpy accept alike.
+SEED_LIMIT = 2**63
+
+
+def check_seed(value: object, name: str = "seed") -> int:
+    """Return ``value`` as an ``int`` seed, ``0 <= seed < 2**63``; see :func:`check_int`.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (``bool`` and strings included).
+    ValueError
+        If it is negative or not below ``2**63``.
+    """
+    value = check_int(value, name, minimum=0)
+    if value >= SEED_LIMIT:
+        raise ValueError(f"{name} must be < 2**63, got {value}")
+    return value
 
 
 def check_real(
@@ -148,6 +168,23 @@ def check_keys(mapping: object, name: str, required: Collection[str]) -> Mapping
     return mapping
 
 
+def check_sequence(value: object, name: str, item: str = "value") -> Sequence:
+    """Return ``value`` if it is a non-empty sequence (list, tuple, ...), not a string.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a sequence, or is a ``str`` or ``bytes``.
+    ValueError
+        If it is empty.
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a list or tuple (of {item}s), got {_type_name(value)}")
+    if len(value) == 0:
+        raise ValueError(f"{name} must hold at least one {item}, got none (non-empty required)")
+    return value
+
+
 def check_tensor(value: object, name: str) -> torch.Tensor:
     """Return ``value`` if it is a :class:`torch.Tensor`, else raise ``TypeError``."""
     if not isinstance(value, torch.Tensor):
@@ -162,7 +199,10 @@ def check_floating(
     ndim: int | None = None,
     shape: tuple[int | None, ...] | None = None,
     dtype: torch.dtype | None = None,
+    device: torch.device | None = None,
     what: str = "",
+    finite: bool = False,
+    like: str = "",
 ) -> torch.Tensor:
     """Return ``value`` if it is a floating tensor of the expected rank, shape and dtype.
 
@@ -178,9 +218,16 @@ def check_floating(
         Required shape; ``None`` entries match any size. Implies ``ndim``.
     dtype : torch.dtype, optional
         Required dtype, for example the dtype of a companion argument.
+    device : torch.device, optional
+        Required device, for example the device of a companion argument.
     what : str
         How the expected shape reads in the message, e.g. ``"(N, D)"``; by default
         the shape itself, with ``*`` for a free size.
+    finite : bool
+        Whether NaN and inf entries are rejected (see :func:`check_finite`).
+    like : str
+        The companion argument ``dtype`` and ``device`` come from, named in the
+        message (``"y must have dtype torch.float64 like X, ..."``).
 
     Returns
     -------
@@ -192,13 +239,16 @@ def check_floating(
     TypeError
         If ``value`` is not a tensor, not floating point, or not of ``dtype``.
     ValueError
-        If its rank or shape is wrong.
+        If its rank, shape or device is wrong, or ``finite`` and it holds NaN or inf.
     """
     check_tensor(value, name)
     if not value.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+    source = f" like {like}" if like else ""
     if dtype is not None and value.dtype != dtype:
-        raise TypeError(f"{name} must have dtype {dtype}, got {value.dtype}")
+        raise TypeError(f"{name} must have dtype {dtype}{source}, got {value.dtype}")
+    if device is not None and value.device != device:
+        raise ValueError(f"{name} must be on device {device}{source}, got {value.device}")
     if shape is not None:
         ok = value.ndim == len(shape) and all(
             want is None or got == want for got, want in zip(value.shape, shape, strict=False)
@@ -210,6 +260,37 @@ def check_floating(
     elif ndim is not None and value.ndim != ndim:
         expected = what or f"{ndim} dimension(s)"
         raise ValueError(f"{name} must have shape {expected}, got {tuple(value.shape)}")
+    if finite:
+        check_finite(value, name)
+    return value
+
+
+def check_finite(value: torch.Tensor, name: str) -> torch.Tensor:
+    """Return the tensor ``value`` if every entry is finite, else raise ``ValueError``.
+
+    A tensor on the ``meta`` device has no entries to read and is rejected too.
+    """
+    if value.device.type == "meta":
+        raise ValueError(f"{name} is on the meta device, which holds no values")
+    if not bool(torch.isfinite(value).all()):
+        bad = int((~torch.isfinite(value)).sum())
+        raise ValueError(f"{name} must hold only finite entries, got {bad} NaN or inf")
+    return value
+
+
+def check_linalg_dtype(value: torch.Tensor, name: str) -> torch.Tensor:
+    """Return ``value`` if its dtype is float32 or float64, which linear algebra needs.
+
+    Raises
+    ------
+    TypeError
+        For any other dtype (float16 and bfloat16 pass :func:`check_floating` but
+        ``torch.linalg`` has no kernels for them).
+    """
+    if value.dtype not in (torch.float32, torch.float64):
+        raise TypeError(
+            f"{name} must have dtype float32 or float64 (linear algebra), got {value.dtype}"
+        )
     return value
 
 
@@ -231,7 +312,12 @@ def check_floating_dtype(value: object, name: str) -> torch.dtype:
 
 
 def check_images_labels(
-    images: object, labels: object, *, n_features: int
+    images: object,
+    labels: object,
+    *,
+    n_features: int,
+    n_classes: int | None = None,
+    names: tuple[str, str] = ("images", "labels"),
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Check a batch of flattened images and their class labels.
 
@@ -243,6 +329,12 @@ def check_images_labels(
         Expected: ``int64`` tensor of shape ``(B,)``.
     n_features : int
         Pixels per image.
+    n_classes : int, optional
+        Number of classes; labels must lie in ``range(n_classes)``. Without it they
+        must still be non-negative (no ignored ``-100`` entries: a batch of them has
+        no loss).
+    names : tuple of str
+        The two arguments' names in the caller, for the messages.
 
     Returns
     -------
@@ -254,17 +346,28 @@ def check_images_labels(
     TypeError
         If either is not a tensor, ``images`` is not floating or ``labels`` not int64.
     ValueError
-        If the shapes are wrong or disagree, or the batch is empty.
+        If the shapes are wrong or disagree, the batch is empty, an image holds NaN
+        or inf, the tensors are on different devices, or a label lies outside the
+        classes.
     """
-    check_floating(images, "images", shape=(None, n_features), what=f"(B, {n_features})")
-    check_tensor(labels, "labels")
+    x, y = names
+    check_floating(images, x, shape=(None, n_features), what=f"(B, {n_features})")
+    check_tensor(labels, y)
     if labels.dtype != torch.int64:
-        raise TypeError(f"labels must be int64 class indices, got {labels.dtype}")
+        raise TypeError(f"{y} must be int64 class indices, got {labels.dtype}")
     if labels.shape != images.shape[:1]:
         raise ValueError(
-            f"labels must have shape ({images.shape[0]},) to match images, "
-            f"got {tuple(labels.shape)}"
+            f"{y} must have shape ({images.shape[0]},) to match {x}, got {tuple(labels.shape)}"
         )
     if images.shape[0] == 0:
-        raise ValueError("images must hold at least one image, got B = 0")
+        raise ValueError(f"{x} must hold at least one image, got B = 0")
+    check_finite(images, x)
+    if labels.device != images.device:
+        raise ValueError(f"{y} is on {labels.device}, {x} on {images.device}")
+    if labels.device.type == "meta":
+        raise ValueError(f"{y} is on the meta device, which holds no values to check")
+    low, high = int(labels.min()), int(labels.max())
+    if low < 0 or (n_classes is not None and high >= n_classes):
+        classes = f"0 to {n_classes - 1}" if n_classes is not None else ">= 0"
+        raise ValueError(f"{y} must be class indices {classes}, got values {low} to {high}")
     return images, labels

@@ -9,10 +9,14 @@ its uncompressed contents before it is decoded with torchvision's IDX reader.
 :func:`load_mnist` finds the files where a standalone notebook can too (see
 :func:`find_mnist`).
 
-The Boston housing table (Harrison and Rubinfeld, 1978) is not shipped: it comes from
-the copy that mlxtend ships; see :func:`load_boston` for why scikit-learn no longer
-provides it. :func:`split_indices`, :func:`standardize` and :func:`boston_split`
-prepare it for Question 1(d) (:func:`hw1.logcosh.train_boston`).
+The Boston housing table (Harrison and Rubinfeld, 1978) is not shipped: it comes
+from the copy that mlxtend ships; see
+:func:`load_boston` for why scikit-learn no longer provides it.
+:func:`split_indices`, :func:`standardize` and :func:`boston_split` prepare it for
+Question 1(d) (:func:`hw1.logcosh.train_boston`).
+
+Non-finite entries pass through: a NaN in a table given to :func:`standardize` or
+:func:`feature_summary` gives NaN statistics for its column.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +41,7 @@ from hw1._validation import (
     check_int,
     check_option,
     check_real,
+    check_seed,
 )
 
 __all__ = [
@@ -244,6 +250,8 @@ def load_mnist(
     floats. Each call returns new tensors that the caller may modify.
     """
     check_option(split, "split", _SPLIT_PREFIX)
+    if root is not None and not isinstance(root, str | Path):
+        raise TypeError(f"root must be a str or pathlib.Path, got {type(root).__name__}")
     directory = Path(root) if root is not None else find_mnist()
     key = (split, directory.resolve())
     if key not in _MNIST_CACHE:
@@ -331,12 +339,25 @@ def feature_summary(data: np.ndarray, names) -> list[dict[str, object]]:
 
     Raises
     ------
+    TypeError
+        If ``data`` is not numeric or ``names`` is not a sequence of strings.
     ValueError
-        If ``data`` is not 2-D or ``names`` has the wrong length.
+        If ``data`` is not 2-D, has no rows, or ``names`` has the wrong length.
     """
-    data = np.asarray(data, dtype=np.float64)
+    if data is None or isinstance(data, str):
+        raise TypeError(f"data must be a numeric array, got {type(data).__name__}")
+    try:
+        data = np.asarray(data, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"data must be a numeric array ({error})") from None
     if data.ndim != 2:
         raise ValueError(f"data must be a 2-D array (N, F), got {data.ndim} dimensions")
+    if data.shape[0] == 0:
+        raise ValueError("data must hold at least one row, got N = 0")
+    if isinstance(names, str) or not isinstance(names, Sequence | np.ndarray):
+        raise TypeError(f"names must be a sequence of str, got {type(names).__name__}")
+    if not all(isinstance(name, str) for name in names):
+        raise TypeError("names must be a sequence of str")
     if len(names) != data.shape[1]:
         raise ValueError(f"names must have {data.shape[1]} entries, got {len(names)}")
     return [
@@ -385,7 +406,7 @@ def split_indices(
     test_fraction = check_real(
         test_fraction, "test_fraction", low=0, high=1, low_open=True, high_open=True
     )
-    seed = check_int(seed, "seed")
+    seed = check_seed(seed)
     n_test = min(max(round(n * test_fraction), 1), n - 1)
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     return order[n_test:].sort().values, order[:n_test].sort().values
@@ -411,14 +432,25 @@ def standardize(train: torch.Tensor, *others: torch.Tensor) -> tuple[torch.Tenso
     Raises
     ------
     TypeError
-        If a table is not a floating-point tensor.
+        If a table is not a floating-point tensor or its dtype differs from ``train``'s.
     ValueError
-        If a table is not 2-D or has a different number of columns than ``train``.
+        If a table is not 2-D, ``train`` has no rows, or a table has a different number
+        of columns or another device than ``train``.
     """
     check_floating(train, "train", ndim=2, what="(N, F)")
+    if train.shape[0] == 0:
+        raise ValueError("train must hold at least one row, got N = 0")
     n_columns = train.shape[1]
     for index, other in enumerate(others):
-        check_floating(other, f"others[{index}]", shape=(None, n_columns), what=f"(M, {n_columns})")
+        check_floating(
+            other,
+            f"others[{index}]",
+            shape=(None, n_columns),
+            dtype=train.dtype,
+            device=train.device,
+            what=f"(M, {n_columns}) like train",
+            like="train",
+        )
     mean = train.mean(dim=0)
     std = train.std(dim=0, correction=0)
     std = torch.where(std > 0, std, torch.ones_like(std))
@@ -459,6 +491,10 @@ def boston_split(
         If ``test_fraction`` lies outside (0, 1) or ``dtype`` is not floating.
     """
     dtype = check_floating_dtype(dtype, "dtype")
+    seed = check_seed(seed)
+    test_fraction = check_real(
+        test_fraction, "test_fraction", low=0, high=1, low_open=True, high_open=True
+    )
     boston = load_boston()
     X = torch.as_tensor(boston.data, dtype=dtype)
     y = torch.as_tensor(boston.target, dtype=dtype)

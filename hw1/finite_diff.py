@@ -15,6 +15,9 @@ has a truncation error of order :math:`h^2` and a round-off error of order
 :math:`\epsilon_\text{mach} |f| / h`; :func:`step_size_sweep` measures both. The
 example :ref:`sphx_glr_auto_examples_plot_q1c_finite_differences.py` applies it to the
 gradients derived on :ref:`q1-derivation`.
+
+Non-finite entries pass through: a NaN in ``t`` or in what ``f`` returns gives NaN in
+the estimate, and a NaN in a gradient gives a NaN error in :func:`compare_gradients`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,13 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import torch
 
-from hw1._validation import check_floating, check_keys, check_option, check_real
+from hw1._validation import (
+    check_floating,
+    check_keys,
+    check_option,
+    check_real,
+    check_sequence,
+)
 
 __all__ = [
     "best_step",
@@ -91,6 +100,7 @@ def numerical_gradient(
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
     check_floating(t, "t")
+    _check_has_values(t, "t")
     eps = check_real(eps, "eps", low=0, low_open=True)
     point = t.detach().clone(memory_format=torch.contiguous_format)
     flat = point.view(-1)
@@ -124,7 +134,9 @@ def compare_gradients(
     ----------
     computed, reference : mapping from str to Tensor
         Gradients keyed by the tensor they belong to (for example ``"W1"``). Both must
-        hold the same keys, and matching entries must have the same shape.
+        hold the same keys, and matching entries must be floating-point tensors of the
+        same shape on the same device. Lists and arrays are refused rather than
+        converted: ``torch.as_tensor`` would round a list of floats to float32.
 
     Returns
     -------
@@ -148,9 +160,10 @@ def compare_gradients(
     Raises
     ------
     TypeError
-        If either argument is not a mapping.
+        If either argument is not a mapping or an entry is not a floating-point tensor.
     ValueError
-        If the keys differ or two matching tensors have different shapes.
+        If the keys differ, two matching tensors have different shapes or devices, or
+        one is on the ``meta`` device.
     """
     check_keys(reference, "reference", ())
     check_keys(computed, "computed", ())
@@ -162,8 +175,11 @@ def compare_gradients(
         )
     result = {}
     for key, ref in reference.items():
-        a = torch.as_tensor(computed[key]).detach().to(torch.float64)
-        b = torch.as_tensor(ref).detach().to(torch.float64)
+        check_floating(ref, f"reference[{key!r}]")
+        _check_has_values(ref, f"reference[{key!r}]")
+        check_floating(computed[key], f"computed[{key!r}]", device=ref.device)
+        a = computed[key].detach().to(torch.float64)
+        b = ref.detach().to(torch.float64)
         if a.shape != b.shape:
             raise ValueError(
                 f"computed[{key!r}] has shape {tuple(a.shape)} but reference[{key!r}] has "
@@ -217,9 +233,15 @@ def step_size_sweep(
         differently from ``t``.
     """
     check_floating(t, "t")
-    check_floating(reference, "reference", shape=tuple(t.shape), what=f"{tuple(t.shape)} like t")
-    if len(steps) == 0:
-        raise ValueError("steps must hold at least one step size")
+    _check_has_values(t, "t")
+    check_floating(
+        reference,
+        "reference",
+        shape=tuple(t.shape),
+        device=t.device,
+        what=f"{tuple(t.shape)} like t",
+    )
+    check_sequence(steps, "steps", "step size")
     for index, eps in enumerate(steps):
         check_real(eps, f"steps[{index}]", low=0, low_open=True)
     rows = []
@@ -228,6 +250,12 @@ def step_size_sweep(
         errors = compare_gradients({"t": estimate}, {"t": reference})["t"]
         rows.append({"eps": float(eps), **errors})
     return rows
+
+
+def _check_has_values(t: torch.Tensor, name: str) -> None:
+    # Evaluating f entry by entry needs values; a meta tensor has none.
+    if t.device.type == "meta":
+        raise ValueError(f"{name} is on the meta device, which holds no values")
 
 
 def best_step(rows: Sequence[Mapping[str, float]], key: str = "max_abs") -> dict[str, float]:
@@ -254,8 +282,7 @@ def best_step(rows: Sequence[Mapping[str, float]], key: str = "max_abs") -> dict
         lacks it.
     """
     check_option(key, "key", _ERROR_KEYS)
-    if len(rows) == 0:
-        raise ValueError("rows must hold at least one record")
+    check_sequence(rows, "rows", "record")
     for index, row in enumerate(rows):
         check_keys(row, f"rows[{index}]", (key,))
     return dict(min(rows, key=lambda row: row[key]))

@@ -8,6 +8,9 @@ be read off the kinks of the target. The derivations are on the page ``q3-deriva
 
 Alongside the networks the module holds the target functions themselves and the small
 helpers the gallery example uses to compare the two.
+
+Non-finite entries pass through: :func:`tent`, :func:`soft_threshold` and the networks
+map NaN to NaN (and inf to the target's value there); :func:`xnor` accepts only 0 and 1.
 """
 
 from __future__ import annotations
@@ -93,8 +96,12 @@ def xnor(x: torch.Tensor) -> torch.Tensor:
         If ``x`` is not of shape (N, 2) or holds a value other than 0 and 1.
     """
     check_tensor(x, "x")
+    if x.is_complex():
+        raise TypeError(f"x must be a real tensor, got dtype {x.dtype}")
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"x must have shape (N, 2), got {tuple(x.shape)}")
+    if x.device.type == "meta":
+        raise ValueError("x is on the meta device, which holds no values to check")
     if not bool(((x == 0) | (x == 1)).all()):
         raise ValueError("x must hold only the values 0 and 1")
     dtype = x.dtype if x.is_floating_point() else torch.float32
@@ -118,10 +125,12 @@ def tent(x: torch.Tensor) -> torch.Tensor:
         If ``x`` is not a floating-point tensor.
     """
     check_floating(x, "x")
-    zero = torch.zeros((), dtype=x.dtype)
+    zero = torch.zeros((), dtype=x.dtype, device=x.device)
     rising = (x >= 0) & (x <= 0.5)
     falling = (x > 0.5) & (x <= 1)
-    return torch.where(rising, 2 * x, torch.where(falling, 2 * (1 - x), zero))
+    # Every comparison with NaN is False; keep NaN rather than map it to 0.
+    outside = torch.where(torch.isnan(x), x, zero)
+    return torch.where(rising, 2 * x, torch.where(falling, 2 * (1 - x), outside))
 
 
 def soft_threshold(x: torch.Tensor, s: float) -> torch.Tensor:
@@ -282,14 +291,23 @@ def run_on_grid(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
     Raises
     ------
     TypeError
-        If ``net`` is not a module or ``x`` not a floating-point tensor.
+        If ``net`` is not a module, ``x`` not a floating-point tensor, or ``x`` lacks
+        the dtype of the network's parameters.
     ValueError
-        If ``x`` is not one-dimensional.
+        If ``x`` is not one-dimensional or not on the device of the network's
+        parameters, or the network does not return shape (N, 1).
     """
     _check_net(net)
     check_floating(x, "x", ndim=1, what="(N,)")
+    first = next(net.parameters(), None)
+    if first is not None:
+        check_floating(x, "x", dtype=first.dtype, device=first.device)
     with torch.no_grad():
-        return net(x[:, None]).squeeze(1)
+        out = net(x[:, None])
+    if not isinstance(out, torch.Tensor) or out.shape != (x.shape[0], 1):
+        got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise ValueError(f"net must map shape (N, 1) to (N, 1), got {got} for N={x.shape[0]}")
+    return out.squeeze(1)
 
 
 def max_abs_error(
@@ -314,11 +332,20 @@ def max_abs_error(
     TypeError
         If ``net`` is not a module, ``target`` not callable or ``x`` not floating.
     ValueError
-        If ``x`` is not one-dimensional.
+        If ``x`` is not one-dimensional or empty, or ``target`` does not return a
+        tensor of shape (N,) (an (N, 1) result would broadcast to an (N, N) error).
     """
     if not callable(target):
         raise TypeError(f"target must be callable, got {type(target).__name__}")
-    return float((run_on_grid(net, x) - target(x)).abs().max())
+    outputs = run_on_grid(net, x)
+    if x.shape[0] == 0:
+        raise ValueError("x must hold at least one point, got N = 0")
+    with torch.no_grad():  # the result is a float; nothing to differentiate
+        expected = target(x)
+    if not isinstance(expected, torch.Tensor) or expected.shape != x.shape:
+        got = tuple(expected.shape) if isinstance(expected, torch.Tensor) else type(expected)
+        raise ValueError(f"target must return shape {tuple(x.shape)} like x, got {got}")
+    return float((outputs - expected).abs().max())
 
 
 def xnor_truth_table(net: nn.Module) -> list[dict[str, object]]:
@@ -341,7 +368,8 @@ def xnor_truth_table(net: nn.Module) -> list[dict[str, object]]:
         If ``net`` is not a module.
     """
     _check_net(net)
-    dtype = next(net.parameters()).dtype
+    first = next(net.parameters(), None)
+    dtype = first.dtype if first is not None else torch.float32
     inputs = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
     with torch.no_grad():
         outputs = net(inputs).squeeze(1)

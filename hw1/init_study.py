@@ -14,6 +14,10 @@ linear (feed-forward) layers, that is the weight matrices. ``MLP(8)`` has 8 line
 layers: 784 -> 50, six times 50 -> 50, and 50 -> 10, with tanh after each of the first
 7 and none after the last, whose outputs are the logits. ``MLP(1)`` is multinomial
 logistic regression, 784 -> 10.
+
+Non-finite entries are rejected: a NaN or inf pixel, or a label outside the classes,
+raises ``ValueError`` before any work starts (a NaN loss would otherwise be reported
+as a result).
 """
 
 from __future__ import annotations
@@ -31,12 +35,13 @@ from torch import nn
 from hw1._validation import (
     check_floating,
     check_images_labels,
-    check_int,
     check_keys,
     check_nonnegative_int,
     check_option,
     check_positive_int,
     check_real,
+    check_seed,
+    check_sequence,
 )
 from hw1.data import load_mnist
 
@@ -281,7 +286,7 @@ def layer_statistics(model: MLP, images: torch.Tensor, labels: torch.Tensor) -> 
     """
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an hw1.init_study.MLP, got {type(model).__name__}")
-    check_images_labels(images, labels, n_features=model.in_features)
+    _check_data(images, labels, model)
     params = list(model.parameters())
     saved = [p.grad for p in params]
     for p in params:
@@ -341,32 +346,50 @@ def profile_summary(stats: dict) -> dict[str, float]:
     ValueError
         If ``stats`` lacks the ``"layers"`` key or it is empty.
     """
-    layers = stats.get("layers") if isinstance(stats, dict) else None
-    if not layers:
-        raise ValueError("stats must be a layer_statistics result with a non-empty 'layers'")
+    layers = _check_stats(stats)
     hidden = [row for row in layers if row["output"] == "tanh"]
     steps = len(hidden) - 1
     if steps >= 1:
-        std_gain = (hidden[-1]["activation_std"] / hidden[0]["activation_std"]) ** (1 / steps)
-        grad_gain = (hidden[0]["output_grad_norm"] / hidden[-1]["output_grad_norm"]) ** (1 / steps)
+        std_gain = _ratio(hidden[-1]["activation_std"], hidden[0]["activation_std"]) ** (1 / steps)
+        grad_gain = _ratio(hidden[0]["output_grad_norm"], hidden[-1]["output_grad_norm"]) ** (
+            1 / steps
+        )
     else:
         std_gain = grad_gain = math.nan
     return {
         "last_hidden_std": (hidden or layers)[-1]["activation_std"],
-        "grad_ratio": layers[0]["output_grad_norm"] / layers[-1]["output_grad_norm"],
+        "grad_ratio": _ratio(layers[0]["output_grad_norm"], layers[-1]["output_grad_norm"]),
         "first_weight_grad_norm": layers[0]["weight_grad_norm"],
         "std_gain": std_gain,
         "grad_gain": grad_gain,
     }
 
 
+def _ratio(a: float, b: float) -> float:
+    # A zero norm (e.g. d=0 zeroes every hidden activation): inf, or NaN for 0/0, as
+    # float division in numpy gives, instead of ZeroDivisionError.
+    if b == 0:
+        return math.nan if a == 0 else math.inf
+    return a / b
+
+
 _LAYER_KEYS = ("activation_mean", "activation_std", "output_grad_norm", "weight_grad_norm")
 
 
-def _layer_values(stats: dict, key: str) -> list[float]:
-    layers = stats.get("layers") if isinstance(stats, dict) else None
+def _check_stats(stats: object, name: str = "stats") -> list[dict]:
+    """Return the ``"layers"`` of a :func:`layer_statistics` result."""
+    if not isinstance(stats, Mapping):
+        raise TypeError(
+            f"{name} must be a layer_statistics result (a dict), got {type(stats).__name__}"
+        )
+    layers = stats.get("layers")
     if not layers:
-        raise ValueError("stats must be a layer_statistics result with a non-empty 'layers'")
+        raise ValueError(f"{name} must be a layer_statistics result with a non-empty 'layers'")
+    return layers
+
+
+def _layer_values(stats: dict, key: str) -> list[float]:
+    layers = _check_stats(stats)
     check_option(key, "key", _LAYER_KEYS)
     return [row[key] for row in layers]
 
@@ -448,7 +471,8 @@ def accuracy_and_loss(
         If ``images`` is not a floating (N, F) tensor with N >= 1, ``labels`` not an
         int64 (N,) tensor, or ``chunk`` not a positive int.
     """
-    _check_data(images, labels)
+    _check_model(model)
+    _check_data(images, labels, model)
     check_positive_int(chunk, "chunk")
     correct = 0
     loss = 0.0
@@ -477,8 +501,10 @@ def batch_indices(n: int, batch_size: int, generator: torch.Generator) -> list[t
         int64 index tensors of length ``batch_size`` (the last may be shorter) that
         together hold every index once.
     """
-    check_positive_int(n, "n")
-    check_positive_int(batch_size, "batch_size")
+    n = check_positive_int(n, "n")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
     return list(torch.randperm(n, generator=generator).split(batch_size))
 
 
@@ -507,9 +533,16 @@ def sgd_step_(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float) 
     Raises
     ------
     TypeError, ValueError
-        If ``lr`` is not a finite real number > 0.
+        If ``model`` is not a module, ``x`` or ``y`` is not a batch the model can
+        take (see :func:`train`), or ``lr`` is not a finite real number > 0.
     """
     lr = check_real(lr, "lr", low=0, low_open=True)
+    _check_model(model)
+    _check_data(x, y, model, names=("x", "y"))
+    return _sgd_step(model, x, y, lr)
+
+
+def _sgd_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, lr: float) -> torch.Tensor:
     params = [p for p in model.parameters() if p.requires_grad]
     loss = F.cross_entropy(model(x), y)
     grads = torch.autograd.grad(loss, params)
@@ -530,25 +563,46 @@ def _train_epoch(
     total = torch.zeros(())
     for idx in batches:
         x, y = images.index_select(0, idx), labels.index_select(0, idx)
-        total += sgd_step_(model, x, y, lr=lr) * len(idx)
+        total += _sgd_step(model, x, y, lr) * len(idx)  # checked once, in the caller
     return float(total) / len(images)
 
 
-def _check_data(images: object, labels: object) -> None:
-    """Check an (N, F) floating images tensor and its (N,) int64 labels, any F."""
-    check_floating(images, "images", ndim=2, what="(N, F)")
-    check_images_labels(images, labels, n_features=images.shape[1])
+def _check_model(model: object) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
+def _check_data(
+    images: object,
+    labels: object,
+    model: nn.Module | None = None,
+    names: tuple[str, str] = ("images", "labels"),
+) -> None:
+    """Check an (N, F) floating images tensor and its (N,) int64 labels, any F.
+
+    With a model: the images' dtype and device are its parameters', and the labels lie
+    below its ``out_features`` (when it has that attribute, as :class:`MLP` does).
+    """
+    check_floating(images, names[0], ndim=2, what="(N, F)")
+    n_classes = getattr(model, "out_features", None)
+    n_features = getattr(model, "in_features", None) or images.shape[1]
+    check_images_labels(images, labels, n_features=n_features, n_classes=n_classes, names=names)
+    first = next(model.parameters(), None) if model is not None else None
+    if first is not None:
+        check_floating(images, names[0], dtype=first.dtype, device=first.device, like="model")
 
 
 def _resolve_data(
-    data: tuple[torch.Tensor, torch.Tensor] | None, split: str
+    data: tuple[torch.Tensor, torch.Tensor] | None, split: str, model: nn.Module | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
     if data is None:
         return load_mnist(split)
-    if not (isinstance(data, tuple | list) and len(data) == 2):
+    if not isinstance(data, tuple | list):
         raise TypeError(f"{split}_data must be a pair (images, labels) or None")
+    if len(data) != 2:
+        raise ValueError(f"{split}_data must be a pair (images, labels), got {len(data)} items")
     try:
-        _check_data(*data)
+        _check_data(*data, model)
     except (TypeError, ValueError) as error:
         # Name the argument the caller passed, not its parts.
         raise type(error)(f"{split}_data: {error}") from error
@@ -614,12 +668,15 @@ def train(
     TypeError
         If one of them has the wrong type.
     """
-    check_positive_int(epochs, "epochs")
-    check_positive_int(batch_size, "batch_size")
-    check_int(seed, "seed")
-    check_real(lr, "lr", low=0, low_open=True)
-    train_images, train_labels = _resolve_data(train_data, "train")
-    test_images, test_labels = _resolve_data(test_data, "test")
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    seed = check_seed(seed)
+    lr = check_real(lr, "lr", low=0, low_open=True)
+    _check_model(model)
+    if not isinstance(evaluate_train, bool):
+        raise TypeError(f"evaluate_train must be a bool, got {type(evaluate_train).__name__}")
+    train_images, train_labels = _resolve_data(train_data, "train", model)
+    test_images, test_labels = _resolve_data(test_data, "test", model)
     scored_images, scored_labels = train_images, train_labels
     if train_eval_size is not None:
         size = check_positive_int(train_eval_size, "train_eval_size")
@@ -683,9 +740,12 @@ def epoch_overhead(
         ``epoch_s`` and ``compute_s`` (seconds, best of ``repeats``) and their
         ``ratio`` = ``epoch_s / compute_s``.
     """
-    _check_data(images, labels)
-    check_positive_int(repeats, "repeats")
-    check_positive_int(batch_size, "batch_size")
+    _check_model(model)
+    _check_data(images, labels, model)
+    repeats = check_positive_int(repeats, "repeats")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    seed = check_seed(seed)
+    lr = check_real(lr, "lr", low=0, low_open=True)
     n = len(labels)
     batches = batch_indices(n, batch_size, torch.Generator().manual_seed(seed))
     sliced = [(images.index_select(0, idx), labels.index_select(0, idx)) for idx in batches]
@@ -700,7 +760,7 @@ def epoch_overhead(
         net = copy.deepcopy(model)
         start = time.perf_counter()
         for x, y in sliced:
-            sgd_step_(net, x, y, lr=lr)
+            _sgd_step(net, x, y, lr)
         compute_times.append(time.perf_counter() - start)
     epoch_s, compute_s = min(epoch_times), min(compute_times)
     return {"epoch_s": epoch_s, "compute_s": compute_s, "ratio": epoch_s / compute_s}
@@ -733,6 +793,7 @@ def make_model(depth: int, d: float | str, *, seed: int = 0, width: int = WIDTH)
     -------
     MLP
     """
+    seed = check_seed(seed)
     model = MLP(depth, width)
     return init_uniform_(model, d, generator=torch.Generator().manual_seed(seed))
 
@@ -775,7 +836,7 @@ def train_from_seed(
     history : list of dict
         As returned by :func:`train`.
     """
-    model = make_model(depth, d, seed=check_int(seed, "seed"), width=width)
+    model = make_model(depth, d, seed=check_seed(seed), width=width)
     history = train(
         model,
         epochs=epochs,
@@ -821,8 +882,9 @@ def over_seeds(
     TypeError
         If a record is not a mapping.
     """
-    if not records:
-        raise ValueError("records must hold at least one record")
+    check_sequence(records, "records", "record")
+    check_sequence(keys, "keys", "key")
+    check_sequence(by, "by", "key")
     groups: dict[tuple, list[Mapping[str, object]]] = {}
     for index, record in enumerate(records):
         check_keys(record, f"records[{index}]", [*by, *keys])
@@ -866,8 +928,14 @@ def profile_table(profiles: Mapping[str, dict], key: str) -> list[dict]:
         If ``profiles`` is empty, the depths differ, or ``key`` is not a per-layer
         quantity.
     """
+    if not isinstance(profiles, Mapping):
+        raise TypeError(
+            f"profiles must be a dict of layer_statistics results, got {type(profiles).__name__}"
+        )
     if not profiles:
         raise ValueError("profiles must hold at least one layer_statistics result")
+    for name, stats in profiles.items():
+        _check_stats(stats, f"profiles[{name!r}]")
     depths = {len(stats["layers"]) for stats in profiles.values()}
     if len(depths) != 1:
         raise ValueError(f"profiles must all have the same depth, got depths {sorted(depths)}")
@@ -927,8 +995,24 @@ def depth_sweep(
     ValueError
         If ``depths``, ``settings`` or ``seeds`` is empty, or ``train_epochs < 0``.
     """
-    if not depths or not settings or not seeds:
-        raise ValueError("depths, settings and seeds must all be non-empty")
+    check_sequence(depths, "depths", "depth")
+    check_sequence(seeds, "seeds", "seed")
+    for index, depth in enumerate(depths):
+        check_positive_int(depth, f"depths[{index}]")
+    for index, seed in enumerate(seeds):
+        check_seed(seed, f"seeds[{index}]")
+    if not isinstance(settings, Mapping):
+        raise TypeError(
+            f"settings must be a dict of initialisations, got {type(settings).__name__}"
+        )
+    if not settings:
+        raise ValueError("settings must hold at least one initialisation")
+    probe = MLP(1, 1, in_features=1, out_features=1)
+    for name, d in settings.items():
+        try:
+            layer_bounds(probe, d)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"settings[{name!r}]: {error}") from None
     check_nonnegative_int(train_epochs, "train_epochs")
     rows = []
     for name, d in settings.items():

@@ -21,6 +21,10 @@ plain tensor operations, carrying ``D`` tangent vectors through the layers next 
 activations. :func:`jacobian_reverse_manual` is reverse mode written the same way, and
 :func:`multiply_counts` gives the multiply counts of both modes under the assignment's
 cost model, for part (e).
+
+Non-finite entries pass through: NaN or inf in ``x`` or the weights gives NaN or inf in
+the result, as in any chain of products and tanh; nothing scans for them, so the timed
+functions pay nothing for it.
 """
 
 from __future__ import annotations
@@ -51,11 +55,12 @@ _HIDDEN_KEY = re.compile(r"W([1-9][0-9]*)")
 
 # 0-d tensors holding 1 or -1, one per (device, dtype, value), so that the tanh
 # derivative 1 - h*h is a single fused addcmul instead of two or three operations.
-_CONSTANTS: dict[tuple[int, torch.dtype, float], torch.Tensor] = {}
+# Keyed by the full torch.device: get_device() is -1 for both the CPU and meta.
+_CONSTANTS: dict[tuple[torch.device, torch.dtype, float], torch.Tensor] = {}
 
 
 def _constant(like: torch.Tensor, value: float = 1.0) -> torch.Tensor:
-    key = (like.get_device(), like.dtype, value)
+    key = (like.device, like.dtype, value)
     constant = _CONSTANTS.get(key)
     if constant is None:
         constant = torch.full((), value, dtype=like.dtype, device=like.device)
@@ -191,14 +196,14 @@ def split_weights(weights: Mapping[str, torch.Tensor]) -> tuple[list[torch.Tenso
             raise TypeError(f"weights[{key!r}] must be a torch.Tensor, got {type(w).__name__}")
         if w.dim() != 2:
             raise ValueError(f"weights[{key!r}] must be 2-D, got shape {tuple(w.shape)}")
-    dtype, where = W1.dtype, W1.get_device()  # get_device: -1 on the CPU, and cheap
+    dtype, where = W1.dtype, W1.device
     if not dtype.is_floating_point:
         raise TypeError(f"weights['W1'] must have a floating dtype, got {dtype}")
     K = W1.shape[0]
     square = (K, K)
     for w in hidden[1:]:
         try:
-            ok = w.shape == square and w.dtype is dtype and w.get_device() == where
+            ok = w.shape == square and w.dtype is dtype and w.device == where
         except AttributeError:  # not a tensor; named below
             ok = False
         if not ok:
@@ -214,7 +219,7 @@ def split_weights(weights: Mapping[str, torch.Tensor]) -> tuple[list[torch.Tenso
         raise _shape_error(
             "WF", tuple(WF.shape), f"({WF.shape[0]}, {K})", f"WF is P x K with K={K} from W1"
         )
-    if WF.dtype is not dtype or WF.get_device() != where:
+    if WF.dtype is not dtype or WF.device != where:
         raise _mixed_error("WF", WF, W1)
     return hidden, WF
 
@@ -258,13 +263,14 @@ def check_input(x: torch.Tensor, W1: torch.Tensor) -> None:
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
     D = W1.shape[1]
-    if x.dim() not in (1, 2) or x.shape[-1] != D:
+    if x.dim() not in (1, 2) or x.shape[-1] != D or x.shape[0] == 0:
         raise ValueError(
-            f"x has shape {tuple(x.shape)}; expected ({D},) or (N, {D}) to match "
-            f"W1 of shape {tuple(W1.shape)}"
+            f"x has shape {tuple(x.shape)}; expected ({D},) or (N, {D}) with N >= 1 to "
+            f"match W1 of shape {tuple(W1.shape)}"
         )
-    if x.dtype is not W1.dtype or x.get_device() != W1.get_device():
-        raise TypeError(
+    if x.dtype is not W1.dtype or x.device != W1.device:
+        error = TypeError if x.dtype is not W1.dtype else ValueError
+        raise error(
             f"x is {x.dtype} on {x.device}; expected {W1.dtype} on {W1.device} like the weights"
         )
 
@@ -412,9 +418,12 @@ def jacobian_central_difference(
 ) -> torch.Tensor:
     """Return the Jacobian of :func:`mlp` at one input by central differences, no derivatives.
 
-    Column ``j`` is ``(f(x + eps e_j) - f(x - eps e_j)) / (2 eps)``, an independent check
+    Column ``j`` is ``(f(x + eps e_j) - f(x - eps e_j)) / h_j``, an independent check
     of part (b) with error of order ``eps**2`` plus rounding of order
-    ``machine epsilon / eps``; use float64.
+    ``machine epsilon / eps``; use float64. ``h_j`` is the step actually taken,
+    ``(x_j + eps) - (x_j - eps)`` after rounding to the dtype of ``x``, which is ``2 eps``
+    up to that rounding. The result is not differentiable (computed under
+    ``torch.no_grad()``).
 
     Parameters
     ----------
@@ -435,16 +444,32 @@ def jacobian_central_difference(
     TypeError
         If ``eps`` is not a real number.
     ValueError
-        If ``eps`` is not positive and finite, or ``x`` is a batch.
+        If ``eps`` is not positive and finite, too small to move an entry of ``x`` in
+        its dtype (the estimate would be silently zero), or ``x`` is a batch or on the
+        ``meta`` device.
     """
     hidden, WF = split_weights(weights)
     check_input(x, hidden[0])
     if x.dim() != 1:
         raise ValueError(f"x must be one input of shape (D,), got {tuple(x.shape)}")
     eps = check_real(eps, "eps", low=0, low_open=True)
+    if x.device.type == "meta":
+        raise ValueError("x is on the meta device: the step taken needs values")
+    x = x.detach()
     steps = eps * torch.eye(x.shape[0], dtype=x.dtype, device=x.device)  # row j: eps e_j
-    ahead, behind = _forward(hidden, WF, x + steps), _forward(hidden, WF, x - steps)
-    return ((ahead - behind) / (2 * eps)).T
+    upper, lower = x + steps, x - steps
+    # Divide by the step actually taken after rounding to x's dtype; an eps below the
+    # resolution of x would otherwise give a silent all-zero column.
+    taken = upper.diagonal() - lower.diagonal()
+    if bool((taken == 0).any()):
+        j = int((taken == 0).nonzero()[0])
+        raise ValueError(
+            f"eps={eps:g} is below the resolution of {x.dtype} at x[{j}] "
+            f"(value {float(x[j]):g}): x + eps and x - eps round to the same number"
+        )
+    with torch.no_grad():
+        ahead, behind = _forward(hidden, WF, upper), _forward(hidden, WF, lower)
+    return ((ahead - behind) / taken[:, None]).T  # row j of ahead: f(x + eps e_j)
 
 
 def jacobian_forward(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
@@ -477,11 +502,23 @@ def jacobian_forward(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
     -------
     Tensor
         ``df/dx`` of shape ``(P, D)``, or ``(N, P, D)`` for a batch (then a view of a
-        ``(P, D, N)`` buffer).
+        ``(P, D, N)`` buffer). It is not differentiable: ``x`` or weights that require
+        grad are read under ``torch.no_grad()``, since autograd cannot record the
+        ``out=`` buffers the loop writes into.
     """
     hidden, WF = split_weights(weights)
     check_input(x, hidden[0])
+    if _records_grad(hidden, WF, x):
+        with torch.no_grad():
+            return _jacobian_forward(hidden, WF, x)
     return _jacobian_forward(hidden, WF, x)
+
+
+def _records_grad(hidden: list[torch.Tensor], WF: torch.Tensor, x: torch.Tensor) -> bool:
+    """Whether autograd would record a call on these tensors (it cannot follow out=)."""
+    return torch.is_grad_enabled() and (
+        x.requires_grad or WF.requires_grad or any(w.requires_grad for w in hidden)
+    )
 
 
 def _jacobian_forward(
@@ -541,10 +578,14 @@ def jacobian_reverse_manual(weights: Mapping[str, torch.Tensor], x: torch.Tensor
     -------
     Tensor
         ``df/dx`` of shape ``(P, D)``, or ``(N, P, D)`` for a batch (views of a
-        ``(D, P * N)`` buffer).
+        ``(D, P * N)`` buffer). Not differentiable, like :func:`jacobian_forward`:
+        inputs that require grad are read under ``torch.no_grad()``.
     """
     hidden, WF = split_weights(weights)
     check_input(x, hidden[0])
+    if _records_grad(hidden, WF, x):
+        with torch.no_grad():
+            return _jacobian_reverse_manual(hidden, WF, x)
     return _jacobian_reverse_manual(hidden, WF, x)
 
 

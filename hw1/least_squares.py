@@ -9,6 +9,11 @@ k-th iterate from the closed form derived on the page ``q5-derivation``, without
 stepping. The remaining functions give the quantities that predict convergence: the
 step-size bound ``2 / lambda_max``, the contraction factor ``max |1 - alpha lambda_i|``
 over the nonzero eigenvalues, and the point the iteration converges to.
+
+Non-finite entries are rejected: a NaN or inf in ``X``, ``y`` or ``w0`` raises
+``ValueError`` before any work starts (an SVD of such a matrix would otherwise return
+a silently wrong minimiser). ``X`` must be float32 or float64, the dtypes
+``torch.linalg`` supports, and every tensor must share its dtype and device.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from hw1._validation import (
     check_floating,
     check_floating_dtype,
     check_int,
+    check_linalg_dtype,
     check_nonnegative_int,
     check_option,
     check_positive_int,
     check_real,
+    check_seed,
 )
 
 __all__ = [
@@ -172,7 +179,7 @@ def gd_iterates(
     _check_problem(X, y, w=w0, w_name="w0")
     alpha = _check_alpha(alpha)
     k = _check_steps(k)
-    out = torch.empty((k + 1, X.shape[1]), dtype=X.dtype)
+    out = torch.empty((k + 1, X.shape[1]), dtype=X.dtype, device=X.device)
     out[0] = w0
     w = w0
     for t in range(k):
@@ -246,7 +253,7 @@ def closed_form_iterate(
         coords = factor * (Q.T @ w0) + geometric * (Q.T @ (X.T @ y))
         return Q @ coords
     w_plus = minimizer(X, y)
-    M = torch.eye(A.shape[0], dtype=A.dtype) - alpha * A
+    M = torch.eye(A.shape[0], dtype=A.dtype, device=A.device) - alpha * A
     return w_plus + torch.linalg.matrix_power(M, k) @ (w0 - w_plus)
 
 
@@ -275,6 +282,7 @@ def closed_form_discrepancy(
     -------
     Tensor, shape (k_max + 1,)
     """
+    k_max = check_nonnegative_int(k_max, "k_max")
     stepped = gd_iterates(X, y, w0, alpha, k_max)
     closed = torch.stack(
         [closed_form_iterate(X, y, w0, alpha, k, method=method) for k in range(k_max + 1)]
@@ -323,7 +331,7 @@ def gram_eigenvalues(X: torch.Tensor) -> torch.Tensor:
     """
     _check_matrix(X)
     S = torch.linalg.svdvals(X)
-    lam = torch.zeros(X.shape[1], dtype=X.dtype)
+    lam = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device)
     lam[: len(S)] = S**2
     return lam
 
@@ -343,7 +351,7 @@ def step_size_bound(X: torch.Tensor) -> float:
     -------
     float
     """
-    lam_max = float(gram_eigenvalues(X)[0])
+    lam_max = float(gram_eigenvalues(X)[0].detach())
     if lam_max == 0:
         raise ValueError("X must not be all zeros: then every step size converges")
     return 2.0 / lam_max
@@ -364,7 +372,7 @@ def optimal_step_size(X: torch.Tensor) -> float:
     float
     """
     lam = _nonzero_eigenvalues(X)
-    return 2.0 / float(lam[0] + lam[-1])
+    return 2.0 / float((lam[0] + lam[-1]).detach())
 
 
 def contraction_factor(X: torch.Tensor, alpha: float) -> float:
@@ -386,7 +394,7 @@ def contraction_factor(X: torch.Tensor, alpha: float) -> float:
     """
     alpha = _check_alpha(alpha)
     lam = _nonzero_eigenvalues(X)
-    return float((1 - alpha * lam).abs().max())
+    return float((1 - alpha * lam).abs().max().detach())
 
 
 def predicted_error_bound(
@@ -409,8 +417,8 @@ def predicted_error_bound(
     k = _check_steps(k)
     rho = contraction_factor(X, alpha)
     e0 = torch.linalg.vector_norm(w0 - gd_limit(X, y, w0))
-    t = torch.arange(k + 1, dtype=X.dtype)
-    return e0 * torch.tensor(rho, dtype=X.dtype) ** t
+    t = torch.arange(k + 1, dtype=X.dtype, device=X.device)
+    return e0 * torch.tensor(rho, dtype=X.dtype, device=X.device) ** t
 
 
 def error_norms(iterates: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -425,9 +433,18 @@ def error_norms(iterates: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     -------
     Tensor, shape (K,)
     """
-    check_floating(iterates, "iterates", ndim=2, what="(K, D)")
+    check_floating(iterates, "iterates", ndim=2, what="(K, D)", finite=True)
     d = iterates.shape[1]
-    check_floating(target, "target", shape=(d,), dtype=iterates.dtype, what=f"({d},)")
+    check_floating(
+        target,
+        "target",
+        shape=(d,),
+        dtype=iterates.dtype,
+        device=iterates.device,
+        what=f"({d},) to match iterates",
+        finite=True,
+        like="iterates",
+    )
     return torch.linalg.vector_norm(iterates - target, dim=1)
 
 
@@ -445,12 +462,20 @@ def observed_rate(errors: torch.Tensor, start: int, stop: int) -> float:
     -------
     float
     """
-    check_floating(errors, "errors", ndim=1, what="(K,)")
+    check_floating(errors, "errors", ndim=1, what="(K,)", finite=True)
     start = check_nonnegative_int(start, "start")
     stop = check_int(stop, "stop")
     if not start < stop < len(errors):
-        raise ValueError(f"need 0 <= start < stop < {len(errors)}, got start={start}, stop={stop}")
-    return float((errors[stop] / errors[start]) ** (1.0 / (stop - start)))
+        raise ValueError(
+            f"start and stop must satisfy 0 <= start < stop < len(errors) = {len(errors)}, "
+            f"got start={start}, stop={stop}"
+        )
+    if not (errors[start] > 0 and errors[stop] > 0):
+        raise ValueError(
+            f"errors[start] and errors[stop] must be positive, got {float(errors[start])} "
+            f"and {float(errors[stop])}"
+        )
+    return float(((errors[stop] / errors[start]) ** (1.0 / (stop - start))).detach())
 
 
 # -- a test problem with a chosen spectrum -------------------------------------------------
@@ -496,8 +521,10 @@ def make_problem(
         ``min(N, D)`` of them.
     """
     n_samples = check_positive_int(n_samples, "n_samples")
-    seed = check_int(seed, "seed")
+    seed = check_seed(seed)
     dtype = check_floating_dtype(dtype, "dtype")
+    if dtype not in (torch.float32, torch.float64):
+        raise ValueError(f"dtype must be float32 or float64 (linear algebra), got {dtype}")
     if not isinstance(singular_values, list | tuple):
         raise TypeError(
             f"singular_values must be a list or tuple, got {type(singular_values).__name__}"
@@ -553,7 +580,7 @@ def _nonzero_eigenvalues(X: torch.Tensor) -> torch.Tensor:
 def _cutoff(X: torch.Tensor, S: torch.Tensor, rtol: float | None) -> float:
     if rtol is None:
         rtol = max(X.shape) * torch.finfo(X.dtype).eps
-    smax = float(S.max()) if len(S) else 0.0
+    smax = float(S.detach().max()) if len(S) else 0.0
     return rtol * smax
 
 
@@ -571,12 +598,20 @@ def _check_rtol(rtol: object) -> float | None:
 
 def _check_matrix(X: object) -> None:
     check_floating(X, "X", ndim=2, what="(N, D)")
+    check_linalg_dtype(X, "X")
+    if 0 in X.shape:
+        raise ValueError(f"X must have at least one row and column, got shape {tuple(X.shape)}")
+    check_floating(X, "X", finite=True)
 
 
-def _check_problem(X: object, y: object, *, w: object = None, w_name: str = "w") -> None:
-    """Check ``X`` (N, D) and, in its dtype, ``y`` (N,) and optionally ``w`` (D,)."""
+_NO_W = object()
+
+
+def _check_problem(X: object, y: object, *, w: object = _NO_W, w_name: str = "w") -> None:
+    """Check ``X`` (N, D) and, in its dtype and on its device, ``y`` (N,) and ``w`` (D,)."""
     _check_matrix(X)
     n, d = X.shape
-    check_floating(y, "y", shape=(n,), dtype=X.dtype, what=f"({n},) to match X")
-    if w is not None:
-        check_floating(w, w_name, shape=(d,), dtype=X.dtype, what=f"({d},) to match X")
+    same = dict(dtype=X.dtype, device=X.device, finite=True, like="X")
+    check_floating(y, "y", shape=(n,), what=f"({n},) to match X", **same)
+    if w is not _NO_W:  # w=None is an error where w is an argument
+        check_floating(w, w_name, shape=(d,), what=f"({d},) to match X", **same)

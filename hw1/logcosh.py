@@ -16,6 +16,10 @@ The derivation that :func:`manual_gradients` implements is on the page
 :ref:`sphx_glr_auto_examples_plot_q1c_finite_differences.py` and
 :ref:`sphx_glr_auto_examples_plot_q1d_boston.py` check and use it. The Boston split
 and scaling come from :mod:`hw1.data`.
+
+Non-finite entries pass through: NaN in the parameters, ``X`` or ``y`` gives NaN
+predictions, costs and gradients. :func:`first_epoch_below`, whose answer is an epoch
+number, rejects them instead.
 """
 
 from __future__ import annotations
@@ -29,11 +33,11 @@ import torch
 from hw1._validation import (
     check_floating,
     check_floating_dtype,
-    check_int,
     check_keys,
     check_option,
     check_positive_int,
     check_real,
+    check_seed,
     check_tensor,
 )
 from hw1.data import boston_split
@@ -71,8 +75,11 @@ _OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 
 
 def _check_params(params: Mapping[str, torch.Tensor]) -> int:
-    """Check keys, types and shapes of a parameter dict; return the input size D."""
+    """Check keys, types, shapes and devices of a parameter dict; return the input size D."""
     check_keys(params, "params", PARAM_KEYS)
+    extra = [key for key in params if key not in PARAM_KEYS]
+    if extra:
+        raise ValueError(f"params has unknown key(s) {extra}; expected keys {list(PARAM_KEYS)}")
     for key in PARAM_KEYS:
         check_tensor(params[key], f"params[{key!r}]")
     W1 = check_floating(params["W1"], "params['W1']", ndim=2, what="(n_hidden, n_features)")
@@ -80,23 +87,38 @@ def _check_params(params: Mapping[str, torch.Tensor]) -> int:
     for key in ("b1", "w2", "b2"):
         shape = () if key == "b2" else (n_hidden,)
         what = "() (a 0-d tensor)" if key == "b2" else f"({n_hidden},) to match W1"
-        check_floating(params[key], f"params[{key!r}]", shape=shape, dtype=W1.dtype, what=what)
+        check_floating(
+            params[key],
+            f"params[{key!r}]",
+            shape=shape,
+            dtype=W1.dtype,
+            device=W1.device,
+            what=what,
+        )
     return W1.shape[1]
 
 
+_NO_TARGETS = object()
+
+
 def _check_batch(
-    params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor | None = None
+    params: Mapping[str, torch.Tensor], X: torch.Tensor, y: object = _NO_TARGETS
 ) -> None:
     n_features = _check_params(params)
-    dtype = params["W1"].dtype
+    W1 = params["W1"]
     check_floating(
-        X, "X", shape=(None, n_features), dtype=dtype, what=f"(N, {n_features}) to match W1"
+        X,
+        "X",
+        shape=(None, n_features),
+        dtype=W1.dtype,
+        device=W1.device,
+        what=f"(N, {n_features}) to match W1",
     )
     if X.shape[0] == 0:
         raise ValueError("X must hold at least one sample, got N = 0")
-    if y is not None:
+    if y is not _NO_TARGETS:  # y=None is an error where targets are needed
         what = f"({X.shape[0]},), one target per row of X"
-        check_floating(y, "y", shape=(X.shape[0],), dtype=dtype, what=what)
+        check_floating(y, "y", shape=(X.shape[0],), dtype=W1.dtype, device=W1.device, what=what)
 
 
 def _predict(params: Mapping[str, torch.Tensor], X: torch.Tensor) -> torch.Tensor:
@@ -444,10 +466,14 @@ def finite_difference_gradients(
     _check_batch(params, X, y)
     eps = check_real(eps, "eps", low=0, low_open=True)
     tensors = {**{k: params[k] for k in PARAM_KEYS}, "X": X}
-    return {
-        key: numerical_gradient(partial_cost(params, X, y, key), tensors[key], eps=eps)
-        for key in GRADIENT_KEYS
-    }
+    names = {**{k: f"params[{k!r}]" for k in PARAM_KEYS}, "X": "X"}
+    grads = {}
+    for key in GRADIENT_KEYS:
+        try:
+            grads[key] = numerical_gradient(partial_cost(params, X, y, key), tensors[key], eps=eps)
+        except ValueError as error:  # an eps that cannot move an entry (e.g. inf) of this one
+            raise ValueError(f"{names[key]}: {error}") from None
+    return grads
 
 
 def random_data(
@@ -540,7 +566,7 @@ def random_problem(
         an int or a ``target_scale`` that is not a real number.
     """
     dtype = check_floating_dtype(dtype, "dtype")
-    seed = check_int(seed, "seed")
+    seed = check_seed(seed)
     target_scale = check_real(target_scale, "target_scale")
     generator = torch.Generator().manual_seed(seed)
     params = init_params(n_features, n_hidden, generator=generator)
@@ -640,7 +666,7 @@ def train_boston(
     batch_size = check_positive_int(batch_size, "batch_size")
     check_option(optimizer, "optimizer", _OPTIMIZERS)
     lr = check_real(lr, "lr", low=0, low_open=True)
-    seed = check_int(seed, "seed")
+    seed = check_seed(seed)
 
     data = boston_split(seed=seed, test_fraction=test_fraction)
     X_train, X_test, y_train, y_test = (
@@ -716,7 +742,7 @@ def boston_over_splits(n_splits: int = 10, *, epochs: int = 15, seed: int = 0) -
     """
     n_splits = check_positive_int(n_splits, "n_splits")
     epochs = check_positive_int(epochs, "epochs")
-    seed = check_int(seed, "seed")
+    seed = check_seed(seed)
     records = []
     for split in range(seed, seed + n_splits):
         history = train_boston(epochs, seed=split)
@@ -805,16 +831,37 @@ def first_epoch_below(curves: np.ndarray, levels: np.ndarray | float) -> np.ndar
 
     Raises
     ------
+    TypeError
+        If ``curves`` or ``levels`` is not numeric.
     ValueError
-        If ``curves`` has no epochs or ``levels`` does not broadcast against it.
+        If ``curves`` has no curves or no epochs, ``levels`` does not broadcast against
+        it, or either holds NaN or inf (a NaN is never below a level, so it would
+        silently read as "never").
     """
-    curves = np.asarray(curves, dtype=float)
-    if curves.ndim not in (1, 2) or curves.shape[-1] == 0:
-        raise ValueError(f"curves must have shape (S, E) or (E,) with E >= 1, got {curves.shape}")
-    levels = np.asarray(levels, dtype=float)
+    curves = _numeric_array(curves, "curves")
+    if curves.ndim not in (1, 2) or 0 in curves.shape:
+        raise ValueError(
+            f"curves must have shape (S, E) or (E,) with S, E >= 1, got {curves.shape}"
+        )
+    levels = _numeric_array(levels, "levels")
     if levels.shape not in ((), curves.shape[:-1]):
         raise ValueError(
             f"levels must be a number or of shape {curves.shape[:-1]}, got {levels.shape}"
         )
+    for name, values in (("curves", curves), ("levels", levels)):
+        if not np.isfinite(values).all():
+            raise ValueError(f"{name} must hold only finite values")
     below = curves < levels[..., None]
     return np.where(below.any(axis=-1), below.argmax(axis=-1) + 1, 0)
+
+
+def _numeric_array(value: object, name: str) -> np.ndarray:
+    if value is None or isinstance(value, str | bool | np.bool_):
+        raise TypeError(
+            f"{name} must be numeric (an array or a number), got {type(value).__name__}"
+        )
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be numeric (an array or a number)") from None
+    return array

@@ -2,12 +2,17 @@
 
 Helpers return the figure and leave it open: sphinx-gallery collects the figures that
 are still open at the end of a code block.
+
+Non-finite entries are rejected: a NaN or inf pixel raises ``ValueError`` (matplotlib
+would draw it blank, which reads as a white pixel).
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import torch
+
+from hw1._validation import check_floating, check_positive_int, check_tensor
 
 
 def image_grid(
@@ -33,19 +38,37 @@ def image_grid(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        If ``images`` is not a floating-point tensor, ``labels`` not an integer
+        tensor, or ``ncols`` or ``side`` not an int.
+    ValueError
+        If a shape is wrong, there are no images, a tensor is not on the CPU, a pixel
+        is not finite, or ``ncols`` or ``side`` is below 1.
     """
-    if images.ndim != 2 or images.shape[1] != side * side:
-        raise ValueError(f"images must have shape (N, {side * side}), got {tuple(images.shape)}")
+    ncols = check_positive_int(ncols, "ncols")
+    side = check_positive_int(side, "side")
+    n_pixels = side * side
+    check_floating(images, "images", shape=(None, n_pixels), what=f"(N, {n_pixels})")
+    check_tensor(labels, "labels")
+    if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
+        raise TypeError(f"labels must be an integer tensor, got dtype {labels.dtype}")
+    if len(images) == 0:
+        raise ValueError("images must hold at least one image, got N = 0")
     if labels.shape != images.shape[:1]:
         raise ValueError(f"labels must have shape ({images.shape[0]},), got {tuple(labels.shape)}")
-    if ncols < 1:
-        raise ValueError(f"ncols must be at least 1, got {ncols}")
+    for name, tensor in (("images", images), ("labels", labels)):
+        if tensor.device.type != "cpu":
+            raise ValueError(f"{name} must be on the CPU to be drawn, got {tensor.device}")
+    check_floating(images, "images", finite=True)
     nrows = -(-len(images) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.9, nrows * 1.05), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, label in zip(axes.flat, images, labels, strict=False):
-        ax.imshow(image.reshape(side, side).numpy(), cmap="gray_r", vmin=0.0, vmax=1.0)
+        ax.imshow(image.detach().reshape(side, side).numpy(), cmap="gray_r", vmin=0.0, vmax=1.0)
         ax.set_title(str(int(label)), fontsize=9)
     fig.tight_layout()
     return fig
