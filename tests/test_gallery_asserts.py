@@ -5,14 +5,14 @@ Two floating-point computations agree to the last bit only on some CPU code path
 ``gallery/**/*.py`` fails this test unless
 
 1. one operand is a str, bytes or None literal, an f-string, or a tuple, list or set
-   of them (a float never equals one), or both operands are obviously not floats, by this rule: an int or bool
-   literal (or one negated); a str, bytes or None literal; an f-string; ``len(...)``, ``type(...)``,
-   ``int(...)``, ``str(...)``, ``bool(...)``, ``repr(...)``, ``id(...)`` or
-   ``isinstance(...)``; an attribute named ``shape``, ``dtype``, ``ndim``, ``device``,
-   ``name`` or ``__name__``, or an index into one (``x.shape[0]``); a call of the
-   method ``numel``, ``dim``, ``size``, ``nelement`` or ``keys``; a dtype constant
-   (``torch.float64``, ``np.int64``); a tuple, list or set of such operands; or ``+``,
-   ``-``, ``*``, ``//``, ``%`` of such operands; or
+   of them (a float never equals one); or both operands are obviously not floats: an
+   int or bool literal (or one negated); one of the operands above; ``len(...)``,
+   ``type(...)``, ``int(...)``, ``str(...)``, ``bool(...)``, ``repr(...)``, ``id(...)``
+   or ``isinstance(...)``; an attribute named ``shape``, ``dtype``, ``ndim``,
+   ``device``, ``name`` or ``__name__``; an index into ``.shape`` (``x.shape[0]``); a
+   call of the method ``numel``, ``dim``, ``size``, ``nelement`` or ``keys``; a dtype
+   constant (``torch.float64``, ``np.int64``); a tuple, list or set of such operands;
+   or ``+``, ``-``, ``*``, ``//``, ``%`` of such operands; or
 2. a comment ``# exact: <why>`` on one of the assert's lines or on the comment lines just
    above it says why the two sides are equal by construction (integer arithmetic, a
    value that is exactly representable, the same kernel on the same data).
