@@ -16,7 +16,8 @@ block by block with figures closed after each block, with matplotlib's defaults 
 the gallery's seed reset (``docs/sphinxext/sg_reset.py``) before it. Runs go side by
 side over a pool of workers (``--jobs``, default 2: the machine's two cores).
 
-Usage: ``python .ci/portability.py [--jobs N] [--paths NAME,...] [SCRIPT ...]``.
+Usage: ``python .ci/portability.py [--jobs N] [--paths NAME,...] [--tests ARGS] [SCRIPT ...]``;
+``--tests ARGS`` adds a row: pytest with those arguments, under each path.
 Run by ``nox -s portability`` and by ``.ci/run``. Prints a table of example x path
 (pass/fail and seconds), then the output of each failed run; exits 1 if any failed.
 """
@@ -145,17 +146,26 @@ class Result:
 
 
 def run_one(
-    script: Path, path: CodePath, python: str = sys.executable, timeout: float = 900
+    script: Path | tuple[str, ...],
+    path: CodePath,
+    python: str = sys.executable,
+    timeout: float = 900,
 ) -> Result:
-    """Run ``script`` as sphinx-gallery would, in a fresh interpreter, under ``path``."""
+    """Run ``script`` as sphinx-gallery would, in a fresh interpreter, under ``path``.
+
+    A tuple instead of a script is a list of pytest arguments: run pytest with them.
+    """
     env = {**os.environ, **BASE_ENV, **path.env}
     if not path.capability:
         env.pop("ATEN_CPU_CAPABILITY", None)
-    command = [python, "-c", RUNNER, str(script.resolve()), str(SPHINXEXT)]
+    if isinstance(script, tuple):
+        command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *script]
+    else:
+        command = [python, "-c", RUNNER, str(script.resolve()), str(SPHINXEXT)]
     start = time.perf_counter()
     try:
         done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=timeout, check=False
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
         code, output = done.returncode, done.stdout + done.stderr
     except subprocess.TimeoutExpired as exc:
@@ -165,7 +175,9 @@ def run_one(
     return Result(script, path, code, time.perf_counter() - start, output)
 
 
-def run_all(scripts: list[Path], paths: list[CodePath], jobs: int = 2, **kwargs) -> list[Result]:
+def run_all(
+    scripts: list[Path | tuple[str, ...]], paths: list[CodePath], jobs: int = 2, **kwargs
+) -> list[Result]:
     """Every script under every path, ``jobs`` at a time; results in table order."""
     pairs = [(script, path) for path in paths for script in scripts]
     with ThreadPoolExecutor(jobs) as pool:
@@ -192,7 +204,9 @@ def table(results: list[Result], root: Path = GALLERY) -> str:
     return "\n".join(lines)
 
 
-def _name(script: Path, root: Path) -> str:
+def _name(script: Path | tuple[str, ...], root: Path) -> str:
+    if isinstance(script, tuple):
+        return " ".join(("pytest", *script))
     try:
         return str(script.resolve().relative_to(root.resolve()))
     except ValueError:
@@ -206,9 +220,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="runs at a time (default 2)")
     parser.add_argument("--paths", help="comma-separated path names (default: all)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run")
+    parser.add_argument(
+        "--tests",
+        metavar="ARGS",
+        help="also run pytest with these (space-separated) arguments under each path",
+    )
     args = parser.parse_args(argv)
 
     scripts = args.scripts or sorted(GALLERY.glob("**/plot_*.py"))
+    if args.tests is not None:
+        scripts = [tuple(args.tests.split()), *scripts]
     paths = all_paths()
     if args.paths:
         wanted = args.paths.split(",")

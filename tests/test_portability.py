@@ -91,3 +91,14 @@ def test_table_has_a_row_per_example_and_a_column_per_path(tmp_path):
     assert [line.split("|")[1].strip() for line in lines[2:]] == ["plot_a.py", "plot_b.py", "sum"]
     assert lines[3].count("FAIL") == 2 and lines[2].count("pass") == 2
     assert "3.0 s" in lines[4]
+
+
+def test_tests_run_under_the_path_as_a_row_of_their_own(tmp_path):
+    test = tmp_path / "test_tiny.py"
+    test.write_text(
+        "import os\n\ndef test_path():\n    assert os.environ['ATEN_CPU_CAPABILITY'] == 'default'\n"
+    )
+    (result,) = pt.run_all([(str(test),)], _default_only())
+    assert result.ok, result.output
+    assert "1 passed" in result.output
+    assert pt.table([result]).splitlines()[2].startswith(f"| pytest {test} | pass")
