@@ -178,10 +178,20 @@ def run_one(
 def run_all(
     scripts: list[Path | tuple[str, ...]], paths: list[CodePath], jobs: int = 2, **kwargs
 ) -> list[Result]:
-    """Every script under every path, ``jobs`` at a time; results in table order."""
+    """Run every script under every path, ``jobs`` at a time; results in table order."""
     pairs = [(script, path) for path in paths for script in scripts]
+    done = []
+
+    def run(pair):
+        result = run_one(*pair, **kwargs)
+        done.append(result)  # list.append is atomic: a progress line per finished run
+        status = "pass" if result.ok else "FAIL"
+        name = _name(result.script, GALLERY)
+        print(f"[{len(done)}/{len(pairs)}] {status} {name} under {result.path.name}", flush=True)
+        return result
+
     with ThreadPoolExecutor(jobs) as pool:
-        return list(pool.map(lambda pair: run_one(*pair, **kwargs), pairs))
+        return list(pool.map(run, pairs))
 
 
 def table(results: list[Result], root: Path = GALLERY) -> str:
