@@ -186,8 +186,8 @@ def run_all(
         result = run_one(*pair, **kwargs)
         done.append(result)  # list.append is atomic: a progress line per finished run
         status = "pass" if result.ok else "FAIL"
-        name = _name(result.script, GALLERY)
-        print(f"[{len(done)}/{len(pairs)}] {status} {name} under {result.path.name}", flush=True)
+        what = f"{_name(result.script, GALLERY)} under {result.path.name}"
+        print(f"[{len(done)}/{len(pairs)}] {status} {what} ({result.seconds:.0f} s)", flush=True)
         return result
 
     with ThreadPoolExecutor(jobs) as pool:
