@@ -178,7 +178,11 @@ def run_one(
 def run_all(
     scripts: list[Path | tuple[str, ...]], paths: list[CodePath], jobs: int = 2, **kwargs
 ) -> list[Result]:
-    """Run every script under every path, ``jobs`` at a time; results in table order."""
+    """Run every script under every path, ``jobs`` at a time; results in table order.
+
+    A path that runs several threads counts for that many jobs: more threads than cores
+    makes OpenMP's waiting threads spin against each other, many times slower.
+    """
     pairs = [(script, path) for path in paths for script in scripts]
     done = []
 
@@ -190,8 +194,16 @@ def run_all(
         print(f"[{len(done)}/{len(pairs)}] {status} {what} ({result.seconds:.0f} s)", flush=True)
         return result
 
-    with ThreadPoolExecutor(jobs) as pool:
-        return list(pool.map(run, pairs))
+    results: dict[int, Result] = {}
+    for threads in sorted({_threads(path) for path in paths}):
+        group = [i for i, (_, path) in enumerate(pairs) if _threads(path) == threads]
+        with ThreadPoolExecutor(max(1, jobs // threads)) as pool:
+            results.update(zip(group, pool.map(run, [pairs[i] for i in group]), strict=True))
+    return [results[i] for i in range(len(pairs))]
+
+
+def _threads(path: CodePath) -> int:
+    return int(path.env.get("OMP_NUM_THREADS", BASE_ENV["OMP_NUM_THREADS"]))
 
 
 def table(results: list[Result], root: Path = GALLERY) -> str:

@@ -1,6 +1,8 @@
 """The portability check (.ci/portability.py) runs examples as sphinx-gallery does."""
 
 import sys
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / ".ci"))
@@ -11,6 +13,8 @@ FAITHFUL = '''"""A stand-in example."""
 import os
 import random
 import sys
+import threading
+import time
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -102,3 +106,27 @@ def test_tests_run_under_the_path_as_a_row_of_their_own(tmp_path):
     assert result.ok, result.output
     assert "1 passed" in result.output
     assert pt.table([result]).splitlines()[2].startswith(f"| pytest {test} | pass")
+
+
+def test_a_two_thread_path_runs_alone_so_cores_are_not_oversubscribed(monkeypatch):
+    active, most = [], {}
+    lock = threading.Lock()
+
+    def fake_run_one(script, path, **kwargs):
+        threads = int(path.env["OMP_NUM_THREADS"])
+        with lock:
+            active.append(threads)
+            most[path.name] = max(most.get(path.name, 0), sum(active))
+        time.sleep(0.05)
+        with lock:
+            active.remove(threads)
+        return pt.Result(script, path, 0, 0.05, "")
+
+    monkeypatch.setattr(pt, "run_one", fake_run_one)
+    paths = [p for p in pt.all_paths() if p.name in ("default", "native, 2 threads")]
+    scripts = [Path(f"plot_{i}.py") for i in range(4)]
+    results = pt.run_all(scripts, paths, jobs=2)
+    assert [(r.script.name, r.path.name) for r in results] == [
+        (s.name, p.name) for p in paths for s in scripts
+    ]
+    assert most == {"default": 2, "native, 2 threads": 2}  # threads in use, never over 2
