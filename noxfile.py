@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -149,7 +150,8 @@ def pdf(session: nox.Session) -> None:
     failed LaTeX run the next one starts from scratch. Then it checks that every file,
     font and tool the build used comes from the packages in .ci/system-packages.txt.
     """
-    missing = [tool for tool in ("make", "latexmk", "xelatex") if shutil.which(tool) is None]
+    tools = ("make", "latexmk", "xelatex", "pdftotext")
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         session.error(
             f"{' and '.join(missing)} not found. Install the system packages "
@@ -162,17 +164,42 @@ def pdf(session: nox.Session) -> None:
     )
     session.run(str(python), ".ci/build_pdf.py", str(latex))
     session.run(str(python), ".ci/system_packages.py", "pdf", str(latex))
+    _check_pdf_code(session, latex / "hw1-answers.pdf")
     _publish(session, latex / "hw1-answers.pdf")
+
+
+# Each programming answer's implementation, which the PDF must print (issue 21).
+PDF_DEFINITIONS = [
+    "def manual_gradients", "def numerical_gradient", "def jacobian_reverse",
+    "def jacobian_forward", "def xnor_net", "def tent_net", "def soft_threshold_net",
+    "class MLP", "def init_uniform_", "def gradient", "def minimizer",
+    "def closed_form_iterate",
+]  # fmt: skip
+
+
+def _check_pdf_code(session: nox.Session, pdf: Path) -> None:
+    """Fail unless the PDF's text holds every answer's implementing code (pdftotext)."""
+    if shutil.which("pdftotext") is None:
+        session.error(f"pdftotext not found (poppler-utils). Install: {_apt_install()}")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    missing = [d for d in PDF_DEFINITIONS if re.search(rf"{d}\b", text) is None]
+    if missing:
+        session.error(f"{pdf.name} lacks the code of: {', '.join(missing)}")
+    session.log(f"{pdf.name}: the code of all {len(PDF_DEFINITIONS)} answers is in its text")
 
 
 @shared_session
 def notebook(session: nox.Session) -> None:
-    """One notebook with every programming answer, executed top to bottom in a fresh kernel.
+    """One self-contained notebook with every answer, run top to bottom without hw1.
 
-    Also runs each per-example notebook the site offers for download (build the site
-    first), on the other core meanwhile. The combined notebook goes to
-    docs/_build/hw1-answers.ipynb and beside the site's home page. Extra arguments go to
-    pytest (``-- -n 2`` spreads the per-example notebooks over two workers).
+    The notebook inlines the hw1 code it uses; it and each per-example notebook the
+    site offers for download (build the site first, on the other core meanwhile) run in
+    a fresh kernel where ``import hw1`` fails, in an empty folder, MNIST via HW1_MNIST.
+    The combined notebook goes to docs/_build/hw1-answers.ipynb and beside the site's
+    home page. Extra arguments go to pytest (``-- -n 2`` spreads the per-example
+    notebooks over two workers).
     """
     python = _shared_env(session)
     out = BUILD / "hw1-answers.ipynb"
@@ -197,6 +224,10 @@ def notebook(session: nox.Session) -> None:
     if returncode:
         session.error(f"the combined notebook failed (exit {returncode}); see above")
     _publish(session, out)
+    # The starter notebook (docs/check.md): a stub and a check cell per answer, unexecuted.
+    session.run(str(python), "-m", "hw1.check.starter", "--out", str(BUILD))
+    for starter in ("hw1-starter.ipynb", "hw1-starter.py"):
+        _publish(session, BUILD / starter)
 
 
 @shared_session

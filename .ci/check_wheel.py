@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 import hw1
-import hw1.bench
+import hw1.bench.results
 import hw1.data
 
 target = Path(sys.argv[1]).resolve()
@@ -46,7 +46,7 @@ for split, size in (("train", 60_000), ("test", 10_000)):
 boston = hw1.data.load_boston()
 assert boston.data.shape == (506, 13), boston.data.shape
 for json_file in (where.parent / "data_files" / "bench").glob("*.json"):
-    assert hw1.bench.load_results(path=json_file), json_file
+    assert hw1.bench.results.load_results(path=json_file), json_file
 print("loaded MNIST (train, test), Boston and the stored benchmark results from", where.parent)
 """
 

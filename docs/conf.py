@@ -40,7 +40,9 @@ extensions = [
     "html_tables_latex",  # sphinxext/: the examples' HTML tables in the PDF
     "latex_fixes",  # sphinxext/: math in PDF bookmarks, links to exercises in the PDF
     "autosummary_cache",  # sphinxext/: no API stub generation when hw1 is unchanged
+    "check_names",  # sphinxext/: the table of names on the check page, from hw1.check.names
     "viewcode_source",  # sphinxext/: source pages without importing hw1 on every build
+    "standalone",  # sphinxext/: self-contained example notebooks and zips; hw1's wheel
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

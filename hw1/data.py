@@ -1,19 +1,27 @@
-"""The two data sets the assignment uses, shipped with the package so nothing is downloaded.
+"""The two data sets the assignment uses: MNIST, shipped with the package, and Boston.
 
-MNIST (LeCun, Cortes and Burges) is stored as the four original gzip-compressed IDX
-files in ``hw1/data_files/mnist``. Each file is verified against the MD5 sum of the
-original uncompressed file before it is decoded with torchvision's IDX reader.
+MNIST (LeCun, Cortes and Burges) is stored in ``hw1/data_files/mnist`` as the four
+IDX files of the original distribution, gzip-compressed. Their uncompressed contents
+are identical to the original files; the ``.gz`` files themselves were recompressed,
+so they differ from the original downloads (train-images: 9,630,634 bytes here,
+9,912,422 in the original distribution). Each file is checked against the MD5 sum of
+its uncompressed contents before it is decoded with torchvision's IDX reader.
+:func:`load_mnist` finds the files where a standalone notebook can too (see
+:func:`find_mnist`).
 
-The Boston housing table (Harrison and Rubinfeld, 1978) comes from the copy that
-mlxtend ships; see :func:`load_boston` for why scikit-learn no longer provides it.
-:func:`split_indices`, :func:`standardize` and :func:`boston_split` prepare it for
-Question 1(d) (:func:`hw1.logcosh.train_boston`).
+The Boston housing table (Harrison and Rubinfeld, 1978) is not shipped: it comes from
+the copy that mlxtend ships; see :func:`load_boston` for why scikit-learn no longer
+provides it. :func:`split_indices`, :func:`standardize` and :func:`boston_split`
+prepare it for Question 1(d) (:func:`hw1.logcosh.train_boston`).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.util
+import os
+import shutil
 import tempfile
 import zlib
 from pathlib import Path
@@ -33,10 +41,12 @@ from hw1._validation import (
 __all__ = [
     "BOSTON_FEATURES",
     "MNIST_DIR",
+    "MNIST_ENV",
     "MNIST_MD5",
     "DataIntegrityError",
     "boston_split",
     "feature_summary",
+    "find_mnist",
     "load_boston",
     "load_mnist",
     "split_indices",
@@ -45,7 +55,11 @@ __all__ = [
 
 MNIST_DIR = Path(__file__).parent / "data_files" / "mnist"
 
-#: MD5 sums of the *uncompressed* IDX files, as published with MNIST.
+#: Environment variable naming a folder that holds the four MNIST files.
+MNIST_ENV = "HW1_MNIST"
+
+#: MD5 sums of the *uncompressed* IDX files. The ``.gz`` files' own sums are not used:
+#: the shipped ones were recompressed, so theirs differ from the original downloads'.
 MNIST_MD5 = {
     "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
     "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
@@ -66,18 +80,25 @@ _MNIST_CACHE: dict[tuple[str, Path], tuple[torch.Tensor, torch.Tensor]] = {}
 
 
 class DataIntegrityError(RuntimeError):
-    """A shipped data file is unreadable or its checksum differs from the published one."""
+    """A data file is unreadable or its checksum differs from the expected one."""
 
 
 def _verified_bytes(path: Path, expected_md5: str) -> bytes:
-    """Decompress ``path`` and check the MD5 sum of the result."""
-    if not path.is_file():
+    """Read ``path`` (or, if absent, ``path`` without ``.gz``) and check its MD5 sum.
+
+    The sum is of the uncompressed IDX file, so a ``.gz`` file is decompressed first.
+    """
+    if not path.is_file() and path.with_suffix("").is_file():
+        raw = path.with_suffix("").read_bytes()
+    elif not path.is_file():
         raise FileNotFoundError(
             f"MNIST file {path} is missing; expected a gzip file whose contents have "
             f"MD5 {expected_md5}. Reinstall hw1 to restore it."
         )
+    else:
+        raw = None
     try:
-        raw = gzip.decompress(path.read_bytes())
+        raw = gzip.decompress(path.read_bytes()) if raw is None else raw
     except (OSError, EOFError, zlib.error) as err:
         raise DataIntegrityError(
             f"MNIST file {path} is not a valid gzip file ({err}); expected contents with "
@@ -111,18 +132,91 @@ def _decode_mnist(split: str, root: Path) -> tuple[torch.Tensor, torch.Tensor]:
     return images, labels
 
 
+def _has_mnist(folder: Path) -> bool:
+    """Whether ``folder`` holds the four IDX files, gzip-compressed or not."""
+    return all((folder / f"{n}.gz").is_file() or (folder / n).is_file() for n in MNIST_MD5)
+
+
+def _shipped_mnist() -> Path | None:
+    """Return the MNIST folder of an installed hw1, found without importing it, or None."""
+    try:
+        spec = importlib.util.find_spec("hw1")
+    except (ImportError, ValueError):  # hw1 blocked (sys.modules["hw1"] = None) or broken
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "data_files" / "mnist"
+
+
+def _download_mnist(folder: Path) -> Path:
+    """Download the four MNIST files with torchvision into ``folder``; return it."""
+    from torchvision.datasets import MNIST
+
+    with tempfile.TemporaryDirectory(prefix="hw1-mnist-") as tmp:
+        MNIST(tmp, download=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in MNIST_MD5:
+            shutil.copyfile(Path(tmp) / "MNIST" / "raw" / f"{name}.gz", folder / f"{name}.gz")
+    return folder
+
+
+def find_mnist() -> Path:
+    """Return the folder to read MNIST from: the first of three places that has it.
+
+    1. The files shipped inside an installed ``hw1`` (found without importing it).
+    2. The folder named by the environment variable ``HW1_MNIST`` or, if it is not
+       set, ``./mnist/`` in the working directory (beside a notebook).
+    3. torchvision's download, when the machine is online, saved into that folder so
+       the next run finds it there.
+
+    A folder counts when it holds the four IDX files, each as ``NAME.gz`` or
+    uncompressed ``NAME`` (as torchvision's ``MNIST/raw`` does). :func:`load_mnist`
+    checks every file's MD5 sum, wherever it came from.
+
+    Returns
+    -------
+    Path
+        A folder holding the four files.
+
+    Raises
+    ------
+    FileNotFoundError
+        If none of the three works; the message names all three.
+    """
+    shipped = _shipped_mnist()
+    if shipped is not None and _has_mnist(shipped):
+        return shipped
+    named = os.environ.get(MNIST_ENV)
+    folder = Path(named) if named else Path("mnist")
+    if _has_mnist(folder):
+        return folder
+    try:
+        return _download_mnist(folder)
+    except Exception as err:  # offline, no torchvision, a mirror down: all reported below
+        reason = f"{type(err).__name__}: {err}"
+    where = "no hw1 found" if shipped is None else f"no files in {shipped}"
+    raise FileNotFoundError(
+        "MNIST not found. Tried, in order: (1) the files shipped inside an installed "
+        f"hw1 ({where}); (2) the folder named by ${MNIST_ENV}, else ./mnist/ "
+        f"({folder.resolve()} lacks the four files "
+        f"{', '.join(MNIST_MD5)}, each NAME.gz or NAME); (3) torchvision's download "
+        f"({reason}). Put the files in one of these places, or go online."
+    )
+
+
 def load_mnist(
     split: str = "train", *, root: str | Path | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Load an MNIST split from the files shipped with the package.
+    """Load an MNIST split, every file checked against its MD5 sum.
 
     Parameters
     ----------
     split : {"train", "test"}
         ``"train"`` gives the 60,000 training digits, ``"test"`` the 10,000 test digits.
     root : path, optional
-        Directory holding the four ``*-ubyte.gz`` files. Defaults to the copy inside
-        the installed package.
+        Directory holding the four IDX files (``*-ubyte.gz``, or uncompressed).
+        Defaults to the first place :func:`find_mnist` finds: the copy inside an
+        installed hw1, ``$HW1_MNIST`` or ``./mnist/``, or torchvision's download.
 
     Returns
     -------
@@ -138,9 +232,11 @@ def load_mnist(
     ValueError
         If ``split`` is not ``"train"`` or ``"test"``.
     FileNotFoundError
-        If a file is missing; the message names it and its expected MD5 sum.
+        If a file is missing; the message names it and its expected MD5 sum. With no
+        ``root``, if no place has the files; the message names all three.
     DataIntegrityError
-        If a file does not decompress or its MD5 sum differs from the published one.
+        If a file does not decompress or the MD5 sum of its uncompressed contents
+        differs from the expected one.
 
     Notes
     -----
@@ -148,7 +244,7 @@ def load_mnist(
     floats. Each call returns new tensors that the caller may modify.
     """
     check_option(split, "split", _SPLIT_PREFIX)
-    directory = Path(root) if root is not None else MNIST_DIR
+    directory = Path(root) if root is not None else find_mnist()
     key = (split, directory.resolve())
     if key not in _MNIST_CACHE:
         _MNIST_CACHE[key] = _decode_mnist(split, directory)

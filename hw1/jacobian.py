@@ -34,14 +34,17 @@ import torch
 from hw1._validation import check_floating_dtype, check_positive_int, check_real
 
 __all__ = [
+    "check_input",
     "init_weights",
     "jacobian_central_difference",
     "jacobian_forward",
     "jacobian_reverse",
     "jacobian_reverse_manual",
+    "jacobian_reverse_unchecked",
     "mlp",
     "multiply_counts",
     "network_sizes",
+    "split_weights",
 ]
 
 _HIDDEN_KEY = re.compile(r"W([1-9][0-9]*)")
@@ -148,12 +151,29 @@ def _missing_key_error(weights: Mapping[str, object]) -> ValueError:
     return ValueError(f"weights lacks 'WF' (expected shape (P, {K}), the output layer)")
 
 
-def _layers(weights: Mapping[str, torch.Tensor]) -> tuple[list[torch.Tensor], torch.Tensor]:
+def split_weights(weights: Mapping[str, torch.Tensor]) -> tuple[list[torch.Tensor], torch.Tensor]:
     """Validate ``weights`` and return ``[W1, ..., WL]`` and ``WF`` (runs on every call).
 
     The common case costs a dict lookup and a few attribute comparisons per layer, a
     few microseconds in all; the keys and shapes are only analysed further, to say
     exactly what is wrong, when a check fails.
+
+    Parameters
+    ----------
+    weights : dict of str to Tensor
+        See :func:`network_sizes`.
+
+    Returns
+    -------
+    hidden : list of Tensor
+        ``[W1, ..., WL]``: ``(K, D)``, then ``(K, K)`` each.
+    WF : Tensor
+        ``(P, K)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`network_sizes`.
     """
     if type(weights) is not dict and not isinstance(weights, Mapping):
         raise TypeError(f"weights must be a dict of tensors, got {type(weights).__name__}")
@@ -217,7 +237,24 @@ def _mixed_error(key: str, w: torch.Tensor, W1: torch.Tensor) -> ValueError:
     )
 
 
-def _check_input(x: torch.Tensor, W1: torch.Tensor) -> None:
+def check_input(x: torch.Tensor, W1: torch.Tensor) -> None:
+    """Check that ``x`` is an input for a network whose first layer is ``W1``.
+
+    Parameters
+    ----------
+    x : Tensor
+        Should have shape ``(D,)`` or ``(N, D)``, with ``D = W1.shape[1]``, and
+        ``W1``'s dtype and device.
+    W1 : Tensor
+        ``(K, D)``, already validated (see :func:`split_weights`).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a tensor, or its dtype or device differs from ``W1``'s.
+    ValueError
+        If its shape does not fit ``W1``.
+    """
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
     D = W1.shape[1]
@@ -254,7 +291,7 @@ def network_sizes(weights: Mapping[str, torch.Tensor]) -> tuple[int, int, int, i
     TypeError
         If an entry is not a tensor or the dtype is not floating.
     """
-    hidden, WF = _layers(weights)
+    hidden, WF = split_weights(weights)
     K, D = hidden[0].shape
     return D, K, WF.shape[0], len(hidden)
 
@@ -274,8 +311,8 @@ def mlp(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
     Tensor
         Shape ``(P,)`` or ``(N, P)``.
     """
-    hidden, WF = _layers(weights)
-    _check_input(x, hidden[0])
+    hidden, WF = split_weights(weights)
+    check_input(x, hidden[0])
     return _forward(hidden, WF, x)
 
 
@@ -326,18 +363,40 @@ def jacobian_reverse(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
     Tensor
         ``df/dx`` of shape ``(P, D)``, or ``(N, P, D)`` for a batch.
     """
-    hidden, WF = _layers(weights)
-    _check_input(x, hidden[0])
-    return _jacobian_reverse(hidden, WF, x)
+    hidden, WF = split_weights(weights)
+    check_input(x, hidden[0])
+    return jacobian_reverse_unchecked(hidden, WF, x)
 
 
-def _jacobian_reverse(
+def jacobian_reverse_unchecked(
     hidden: list[torch.Tensor],
     WF: torch.Tensor,
     x: torch.Tensor,
     forward: Callable[[list[torch.Tensor], torch.Tensor, torch.Tensor], torch.Tensor] = _forward,
 ) -> torch.Tensor:
-    # ``forward`` lets the benchmark time the same pull-back on another layout.
+    """Return :func:`jacobian_reverse`'s Jacobian from validated layers, checking nothing.
+
+    The pull-back of :func:`jacobian_reverse` without its argument checks, for callers
+    that validated once with :func:`split_weights` and :func:`check_input`
+    (``hw1.bench`` times it as a lean baseline).
+
+    Parameters
+    ----------
+    hidden : list of Tensor
+        ``[W1, ..., WL]``, as :func:`split_weights` returns them.
+    WF : Tensor
+        ``(P, K)``.
+    x : Tensor
+        ``(D,)`` or ``(N, D)``.
+    forward : callable, optional
+        ``forward(hidden, WF, x)`` evaluates the network; the default writes a layer as
+        ``h @ W.T``. The benchmark passes another layout.
+
+    Returns
+    -------
+    Tensor
+        ``(P, D)``, or ``(N, P, D)`` for a batch.
+    """
     with torch.enable_grad():
         xr = x.detach().requires_grad_(True)
         y = forward(hidden, WF, xr)
@@ -378,8 +437,8 @@ def jacobian_central_difference(
     ValueError
         If ``eps`` is not positive and finite, or ``x`` is a batch.
     """
-    hidden, WF = _layers(weights)
-    _check_input(x, hidden[0])
+    hidden, WF = split_weights(weights)
+    check_input(x, hidden[0])
     if x.dim() != 1:
         raise ValueError(f"x must be one input of shape (D,), got {tuple(x.shape)}")
     eps = check_real(eps, "eps", low=0, low_open=True)
@@ -420,8 +479,8 @@ def jacobian_forward(weights: Mapping[str, torch.Tensor], x: torch.Tensor) -> to
         ``df/dx`` of shape ``(P, D)``, or ``(N, P, D)`` for a batch (then a view of a
         ``(P, D, N)`` buffer).
     """
-    hidden, WF = _layers(weights)
-    _check_input(x, hidden[0])
+    hidden, WF = split_weights(weights)
+    check_input(x, hidden[0])
     return _jacobian_forward(hidden, WF, x)
 
 
@@ -484,8 +543,8 @@ def jacobian_reverse_manual(weights: Mapping[str, torch.Tensor], x: torch.Tensor
         ``df/dx`` of shape ``(P, D)``, or ``(N, P, D)`` for a batch (views of a
         ``(D, P * N)`` buffer).
     """
-    hidden, WF = _layers(weights)
-    _check_input(x, hidden[0])
+    hidden, WF = split_weights(weights)
+    check_input(x, hidden[0])
     return _jacobian_reverse_manual(hidden, WF, x)
 
 
@@ -557,7 +616,9 @@ def multiply_counts(D: int = 2, K: int = 30, P: int = 10, L: int = 3) -> dict[st
           ``e_p`` are multiplied into ``WF`` (``P K`` per output row) instead of
           starting from ``WF``;
         - ``"autograd_jacfwd"``: ``torch.func.jacfwd``, ``2 primal + forward + K D^2``:
-          it pushes the identity through ``W1`` and evaluates ``f`` twice;
+          it evaluates ``f`` once, pushes the identity through ``W1``, and multiplies
+          every layer's input by the zero tangent torch gives the weights (another
+          ``primal``);
         - ``"autograd_forward_ad"``: ``D`` dual passes of
           :mod:`torch.autograd.forward_ad`, ``2 D primal + forward + K D^2``: each pass
           recomputes ``f``, multiplies its seed ``e_j`` into ``W1``, and multiplies

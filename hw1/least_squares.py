@@ -176,7 +176,7 @@ def gd_iterates(
     out[0] = w0
     w = w0
     for t in range(k):
-        w = w - alpha * (X.T @ (X @ w - y))
+        w = w - alpha * gradient(X, w, y)  # the answer to 5(a), one step at a time
         out[t + 1] = w
     return out
 

@@ -10,7 +10,13 @@ two of them with a classic mistake, run the checker on it exactly as
 :ref:`check-answers` describes the command, the names it looks for and its exit codes.
 
 Checking a file **runs its code** (in a separate Python process with a time limit), so
-only check files you trust.
+only check files you trust. Starting from a blank page, the starter notebook (linked from
+:ref:`check-answers`) holds a stub and a check cell for every name the checker knows.
+
+Every sentence below that depends on this run's output is checked by an ``assert`` when
+the site is built, so a build in which it is false fails; the checks are hidden from this
+page but can be read in the downloadable ``.py`` file (bottom of the page) and in the
+repository (``gallery/tools/plot_check_answers.py``).
 """
 
 # %%
@@ -76,18 +82,28 @@ check(notebook_globals)
 # The same verdicts, from both ways of running the checker:
 results = {c.name: c for c in report.checks}
 in_process = {c.name: c.passed for c in check(notebook_globals).checks}
-assert in_process == {name: c.passed for name, c in results.items()}
-assert set(results) == {"gradient", "minimizer", "tent_net"}
-assert not results["gradient"].passed
-assert "gradient of the mean" in results["gradient"].message
-assert not results["tent_net"].passed
-assert "right on [0, 1] but wrong outside it" in results["tent_net"].message
-assert results["minimizer"].passed
-assert "on tall, wide and rank-deficient X" in results["minimizer"].message
-assert report.exit_code == 1
-assert report.absent and not set(report.absent) & set(results)
-assert "not defined (not checked): " + ", ".join(report.absent) in str(report)
 print({name: "pass" if c.passed else "FAIL" for name, c in results.items()})
+
+# sphinx_gallery_start_ignore
+# exact: verdicts are booleans
+assert in_process == {name: c.passed for name, c in results.items()}, "the same verdicts"
+assert set(results) == {"gradient", "minimizer", "tent_net"}, "three answers found"
+assert not results["gradient"].passed, "gradient fails"
+assert "gradient of the mean" in results["gradient"].message, "named: the mean loss"
+assert not results["tent_net"].passed, "tent_net fails"
+assert "right on [0, 1] but wrong outside it" in results["tent_net"].message, (
+    "named: right on [0, 1], wrong outside"
+)
+assert results["minimizer"].passed, "minimizer passes"
+assert "on tall, wide and rank-deficient X" in results["minimizer"].message, (
+    "minimizer checked on tall, wide and rank-deficient X"
+)
+assert report.exit_code == 1, "the command would exit with status 1"
+assert report.absent and not set(report.absent) & set(results), "the others are listed"
+assert "not defined (not checked): " + ", ".join(report.absent) in str(report), (
+    "the others are listed as not defined"
+)
+# sphinx_gallery_end_ignore
 
 # %%
 # Both mistakes are caught and named: ``gradient`` is recognised as the gradient of the
@@ -95,3 +111,32 @@ print({name: "pass" if c.passed else "FAIL" for name, c in results.items()})
 # on :math:`[0, 1]` and wrong outside it. ``minimizer`` passes on tall, wide and
 # rank-deficient :math:`X`, and the command would exit with status 1 (some check
 # failed). The functions the file does not define are listed, not counted against it.
+
+# %%
+# A stub is not a mistake
+# -----------------------
+# The starter notebook's stubs raise ``NotImplementedError``. The checker reports such a
+# function as *not attempted*, neither passed nor failed, and it does not count against
+# the exit status. Here ``closed_form_iterate`` is still the starter's stub, with the
+# signature and conventions from :data:`hw1.check.names.ANSWERS`:
+from hw1.check.names import answer
+from hw1.check.starter import stub_source
+
+print(stub_source(answer("closed_form_iterate")))
+exec(stub_source(answer("closed_form_iterate")), notebook_globals)
+with_stub = check(notebook_globals, only="minimizer,closed_form_iterate")
+print(with_stub)
+
+# sphinx_gallery_start_ignore
+statuses = {c.name: c.status for c in with_stub.checks}
+# exact: statuses are strings
+assert statuses == {"minimizer": "pass", "closed_form_iterate": "not attempted"}, (
+    "minimizer passes and closed_form_iterate is not attempted"
+)
+assert with_stub.exit_code == 0, "a stub does not change the exit status"
+assert str(with_stub).endswith("1 of 2 attempted: 1 passed."), "the last line"
+# sphinx_gallery_end_ignore
+
+# %%
+# ``minimizer`` still passes, ``closed_form_iterate`` is marked TODO, and the last line,
+# "1 of 2 attempted: 1 passed", counts only what was attempted.

@@ -1,0 +1,222 @@
+"""The results file: its schema, where it is stored, and how it is written and read.
+
+A result document is a plain dict, written as JSON by :func:`save_results` with its
+provenance (:func:`provenance`: device, versions, threads, dtype, date) and read back,
+validated, by :func:`load_results`. The stored files ship inside the package,
+``hw1/data_files/bench/cpu.json`` and ``cuda.json`` (:data:`RESULTS_DIR`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+from collections.abc import Mapping
+from pathlib import Path
+
+import torch
+
+from hw1._validation import check_option
+from hw1.bench.timing import DEVICES
+
+__all__ = [
+    "RESULTS_DIR",
+    "SCHEMA",
+    "describe",
+    "load_results",
+    "provenance",
+    "results_path",
+    "save_results",
+    "stored_status",
+]
+
+#: Where ``python -m hw1.bench`` stores its JSON files (shipped as package data).
+RESULTS_DIR = Path(__file__).parent.parent / "data_files" / "bench"
+#: Version of the JSON layout written by :func:`hw1.bench.benchmark.run_benchmark`.
+SCHEMA = 2
+
+
+def _device_name(device: str) -> str:
+    if device == "cuda":
+        return torch.cuda.get_device_name()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def provenance(device: str, *, dtype: torch.dtype, num_threads: int) -> dict[str, object]:
+    """Where and when a benchmark ran: device name, versions, threads, dtype and date."""
+    return {
+        "device": device,
+        "device_name": _device_name(device),
+        "cpu_count": os.cpu_count(),
+        "num_threads": num_threads,
+        "dtype": str(dtype).removeprefix("torch."),
+        "torch_version": torch.__version__,
+        "python_version": platform.python_version(),
+        "platform": platform.platform(),
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def results_path(device: str = "cpu", directory: str | Path | None = None) -> Path:
+    """Return the JSON file for ``device`` (``cpu.json`` or ``cuda.json``) in ``directory``.
+
+    ``directory`` defaults to :data:`RESULTS_DIR`, inside the installed package.
+    """
+    check_option(device, "device", DEVICES)
+    return Path(directory if directory is not None else RESULTS_DIR) / f"{device}.json"
+
+
+_REQUIRED = {
+    "provenance": ("device", "device_name", "num_threads", "dtype", "torch_version", "date"),
+    "config": ("D", "K", "P", "runs", "sweep_L", "sweep_N", "big"),
+    "cases": (
+        "L",
+        "N",
+        "method",
+        "layout",
+        "runs",
+        "median_s",
+        "min_s",
+        "max_s",
+        "per_jacobian_s",
+        "ops",
+        "multiplies",
+        "gflops_runs",
+        "gflops",
+    ),
+    "sweep": ("D", "method", "layout", "runs", "median_s", "min_s", "max_s"),
+    "limits": ("op", "validation", "same_shape", "big", "layer"),
+}
+
+
+def _validate(doc: object, source: str) -> dict:
+    if not isinstance(doc, dict):
+        raise ValueError(f"{source}: expected a JSON object, got {type(doc).__name__}")
+    if doc.get("schema") != SCHEMA:
+        raise ValueError(f"{source}: expected schema {SCHEMA}, got {doc.get('schema')!r}")
+    for key in ("provenance", "config", "cases", "sweep", "limits"):
+        if key not in doc:
+            raise ValueError(f"{source}: lacks the key {key!r}")
+    for part in ("provenance", "config", "limits"):
+        missing = [k for k in _REQUIRED[part] if k not in doc[part]]
+        if missing:
+            raise ValueError(f"{source}: {part} lacks {missing}")
+    n_runs = doc["config"]["runs"]
+    for key in ("same_shape", "big"):
+        missing = [k for k in ("shape", "runs", "gflops") if k not in doc["limits"][key]]
+        if missing:
+            raise ValueError(f"{source}: limits[{key!r}] lacks {missing}")
+    for part in ("cases", "sweep"):
+        for i, record in enumerate(doc[part]):
+            missing = [k for k in _REQUIRED[part] if k not in record]
+            if missing:
+                raise ValueError(f"{source}: {part}[{i}] lacks {missing}")
+            runs = record["runs"]
+            if (
+                not isinstance(runs, list)
+                or len(runs) != n_runs
+                or not all(isinstance(t, int | float) and t > 0 for t in runs)
+            ):
+                raise ValueError(
+                    f"{source}: {part}[{i}]['runs'] must hold {n_runs} positive times, "
+                    f"one median per run; got {runs!r}"
+                )
+    return doc
+
+
+def save_results(doc: Mapping, path: str | Path | None = None) -> Path:
+    """Validate a result document, write it as JSON and return the path.
+
+    ``path`` defaults to :func:`results_path` for the document's device.
+    """
+    doc = _validate(dict(doc), "results")
+    path = Path(path) if path is not None else results_path(doc["provenance"]["device"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_results(device: str = "cpu", *, path: str | Path | None = None) -> dict | None:
+    """Read stored benchmark results, or return ``None`` if none were recorded.
+
+    Parameters
+    ----------
+    device : {"cpu", "cuda"}
+        Which stored file to read (ignored when ``path`` is given).
+    path : str or Path, optional
+        Read this file instead of the one shipped in the package.
+
+    Returns
+    -------
+    dict or None
+        The document written by :func:`save_results`; ``None`` when the file does not
+        exist (for ``"cuda"``: no GPU result has been recorded).
+
+    Raises
+    ------
+    ValueError
+        If the file exists but is not a valid result document.
+    """
+    path = Path(path) if path is not None else results_path(device)
+    if not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}: not valid JSON ({err})") from err
+    return _validate(doc, str(path))
+
+
+def describe(doc: Mapping, source: str | None = None) -> str:
+    """Return one line saying where and when a result document was measured.
+
+    Parameters
+    ----------
+    doc : dict
+        A result document.
+    source : {"stored", "live"}, optional
+        Where it came from, as :func:`hw1.bench.benchmark.load_or_measure` says; the
+        line then starts by saying which, and for a live run how short it was.
+
+    Returns
+    -------
+    str
+        For example ``"CPU results: AMD EPYC, torch 2.14.1, 1 thread(s), float32,
+        recorded 2026-11-29T10:38:34+00:00"``.
+    """
+    p = doc["provenance"]
+    line = (
+        f"{p['device'].upper()} results: {p['device_name']}, torch {p['torch_version']}, "
+        f"{p['num_threads']} thread(s), {p['dtype']}, recorded {p['date']}"
+    )
+    if source is None:
+        return line
+    check_option(source, "source", ("stored", "live"))
+    if source == "stored":
+        return f"Stored {line}"
+    cfg = doc["config"]
+    return (
+        f"Live {line}. No stored file was found, so this is a short run on the machine at "
+        f"hand: {cfg['runs']} runs, {cfg['min_run_time']} s of timing per method and case."
+    )
+
+
+def stored_status(device: str = "cuda", *, path: str | Path | None = None) -> str:
+    """Say plainly what is stored for ``device``: its provenance, or that nothing is."""
+    doc = load_results(device, path=path)
+    if doc is None:
+        where = Path(path) if path is not None else results_path(device)
+        kind, machine = ("GPU (CUDA)", "a CUDA GPU") if device == "cuda" else ("CPU", "a CPU")
+        return (
+            f"No {kind} benchmark result has been recorded: {where.name} does not exist. "
+            f"Running `nox -s bench` on a machine with {machine} records one."
+        )
+    return describe(doc)
