@@ -93,7 +93,7 @@ def all_paths() -> list[CodePath]:
     return [
         *forced,
         CodePath("native", {"OMP_NUM_THREADS": "1"}),
-        CodePath("native, 2 threads", {"OMP_NUM_THREADS": "2"}),
+        CodePath("2 threads", {"OMP_NUM_THREADS": "2"}),
     ]
 
 
