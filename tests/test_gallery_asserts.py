@@ -9,10 +9,11 @@ Two floating-point computations agree to the last bit only on some CPU code path
    int or bool literal (or one negated); one of the operands above; ``len(...)``,
    ``type(...)``, ``int(...)``, ``str(...)``, ``bool(...)``, ``repr(...)``, ``id(...)``
    or ``isinstance(...)``; an attribute named ``shape``, ``dtype``, ``ndim``,
-   ``device``, ``name`` or ``__name__``; an index into ``.shape`` (``x.shape[0]``); a
-   call of the method ``numel``, ``dim``, ``size``, ``nelement`` or ``keys``; a dtype
-   constant (``torch.float64``, ``np.int64``); a tuple, list or set of such operands;
-   or ``+``, ``-``, ``*``, ``//``, ``%`` of such operands; or
+   ``device``, ``name``, ``__name__``, ``exit_code`` or ``returncode``; an index into
+   ``.shape`` (``x.shape[0]``); a call of the method ``numel``, ``dim``, ``size``,
+   ``nelement`` or ``keys``; a dtype constant (``torch.float64``, ``np.int64``); a
+   tuple, list or set of such operands; or ``+``, ``-``, ``*``, ``//``, ``%`` of such
+   operands; or
 2. a comment ``# exact: <why>`` on one of the assert's lines or on the comment lines just
    above it says why the two sides are equal by construction (integer arithmetic, a
    value that is exactly representable, the same kernel on the same data).
@@ -31,7 +32,7 @@ import pytest
 
 GALLERY = Path(__file__).resolve().parents[1] / "gallery"
 INT_CALLS = {"len", "type", "int", "str", "bool", "repr", "id", "isinstance"}
-INT_ATTRIBUTES = {"shape", "dtype", "ndim", "device", "name", "__name__"}
+INT_ATTRIBUTES = {"shape", "dtype", "ndim", "device", "name", "__name__", "exit_code", "returncode"}
 INT_METHODS = {"numel", "dim", "size", "nelement", "keys"}
 DTYPE = re.compile(r"^(u?int\d*|float\d+|bfloat16|complex\d+|bool_?|long|double|half)$")
 INT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)
@@ -149,6 +150,7 @@ CLEARED = [
     'assert (a, b) == ("NOX", "TAX") and s == {"x", "y"}',
     "assert type(a) == type(b)",
     "assert x.numel() == y.size(0)",
+    "assert report.exit_code == 1 and done.returncode != 0",
     "assert a < b and c is None and d in e",  # no == or !=
     "# exact: integer counts of the same labels\nassert a == b",
     "assert a == b  # exact: the same kernel on the same data",
