@@ -130,7 +130,15 @@ def check(session: nox.Session) -> None:
     session.run(str(python), "-m", "hw1.check", *session.posargs)
 
 
-TEX_PACKAGES = "latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra fonts-dejavu"
+# The Debian packages the PDF, the browser check and their tools need; .ci/run installs them.
+SYSTEM_PACKAGES = ROOT / ".ci" / "system-packages.txt"
+
+
+def _apt_install() -> str:
+    """Return the command that installs the declared system packages, as .ci/run does."""
+    lines = SYSTEM_PACKAGES.read_text().splitlines()
+    names = [name for line in lines if (name := line.split("#", 1)[0].strip())]
+    return "apt-get update && apt-get install -y --no-install-recommends " + " ".join(names)
 
 
 @shared_session
@@ -138,21 +146,24 @@ def pdf(session: nox.Session) -> None:
     """Build the PDF of every answer, code and output (XeLaTeX; needs Debian's TeX Live).
 
     Examples already run by ``nox -s docs`` are not run again. The PDF is written to
-    docs/_build/hw1-answers.pdf and, when the site is built, beside its home page.
+    docs/_build/hw1-answers.pdf and, when the site is built, beside its home page. After a
+    failed LaTeX run the next one starts from scratch. Then it checks that every file,
+    font and tool the build used comes from the packages in .ci/system-packages.txt.
     """
-    missing = [tool for tool in ("latexmk", "xelatex") if shutil.which(tool) is None]
+    tools = ("make", "latexmk", "xelatex", "pdftotext")
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         session.error(
-            f"{' and '.join(missing)} not found. Install TeX Live from Debian: "
-            f"apt-get update && apt-get install -y {TEX_PACKAGES}"
+            f"{' and '.join(missing)} not found. Install the system packages "
+            f"(.ci/system-packages.txt): {_apt_install()}"
         )
     python = _shared_env(session)
     latex = BUILD / "latex"
     session.run(
         str(python), "-m", "sphinx", "-W", "--keep-going", "-b", "latex", str(DOCS), str(latex)
     )
-    options = "LATEXMKOPTS=-halt-on-error -interaction=nonstopmode"
-    session.run("make", "-C", str(latex), "all-pdf", options, external=True)
+    session.run(str(python), ".ci/build_pdf.py", str(latex))
+    session.run(str(python), ".ci/system_packages.py", "pdf", str(latex))
     _check_pdf_code(session, latex / "hw1-answers.pdf")
     _publish(session, latex / "hw1-answers.pdf")
 
@@ -169,7 +180,7 @@ PDF_DEFINITIONS = [
 def _check_pdf_code(session: nox.Session, pdf: Path) -> None:
     """Fail unless the PDF's text holds every answer's implementing code (pdftotext)."""
     if shutil.which("pdftotext") is None:
-        session.error("pdftotext not found: apt-get install -y poppler-utils")
+        session.error(f"pdftotext not found (poppler-utils). Install: {_apt_install()}")
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
@@ -226,6 +237,19 @@ def wheel(session: nox.Session) -> None:
     session.run(str(python), ".ci/check_wheel.py")
 
 
+@shared_session
+def portability(session: nox.Session) -> None:
+    """Run every gallery example under each CPU code path this machine has.
+
+    ATEN_CPU_CAPABILITY=default, avx2 and avx512 (those the CPU supports), the docs
+    build's native path, and the native path with two threads; two runs at a time.
+    Prints a table of example x path; fails if any run fails. Extra arguments go to the
+    script (``-- gallery/plot_q5_least_squares.py --paths default,avx2``).
+    """
+    python = _shared_env(session)
+    session.run(str(python), ".ci/portability.py", *session.posargs)
+
+
 @nox.session(python=PYTHON)
 def site(session: nox.Session) -> None:
     """Check the built site in Debian's headless Chromium, with every external request blocked.
@@ -236,6 +260,8 @@ def site(session: nox.Session) -> None:
     """
     session.install("pytest>=8", "playwright>=1.40")
     env = {**ENV, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
+    if "HW1_CHROMIUM" not in os.environ:  # the declared package's, not one that happens to be here
+        session.run("python", ".ci/system_packages.py", "browser", "/usr/bin/chromium")
     session.run(
         "pytest", "-m", "browser", "-v", "tests/test_site_browser.py", *session.posargs, env=env
     )

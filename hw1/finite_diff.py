@@ -115,7 +115,7 @@ def numerical_gradient(
             lower = flat[i].item()
             f_minus = _scalar(f(point), "f")
             flat[i] = original
-            if upper == lower:
+            if upper == lower:  # exact: did t + eps and t - eps round to one float?
                 raise ValueError(
                     f"eps={eps:g} is below the resolution of {t.dtype} at entry {i} "
                     f"(value {original:g}): t + eps and t - eps round to the same number"
@@ -190,6 +190,7 @@ def compare_gradients(
         rel = torch.where(scale > 0, diff / torch.where(scale > 0, scale, 1.0), 0.0)
         max_abs = float(diff.max()) if diff.numel() else 0.0
         ref_size = float(b.abs().max()) if b.numel() else 0.0
+        # exact: max_abs is 0 only where a and b agree entry for entry (no 0/0)
         result[key] = {
             "max_abs": max_abs,
             "max_rel": float(rel.max()) if rel.numel() else 0.0,

@@ -102,10 +102,10 @@ def xnor(x: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"x must have shape (N, 2), got {tuple(x.shape)}")
     if x.device.type == "meta":
         raise ValueError("x is on the meta device, which holds no values to check")
-    if not bool(((x == 0) | (x == 1)).all()):
+    if not bool(((x == 0) | (x == 1)).all()):  # exact: inputs must be exactly 0 or 1
         raise ValueError("x must hold only the values 0 and 1")
     dtype = x.dtype if x.is_floating_point() else torch.float32
-    return (x[:, 0] == x[:, 1]).to(dtype)
+    return (x[:, 0] == x[:, 1]).to(dtype)  # exact: entries are exactly 0 or 1 (checked)
 
 
 def tent(x: torch.Tensor) -> torch.Tensor:

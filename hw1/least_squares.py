@@ -352,7 +352,7 @@ def step_size_bound(X: torch.Tensor) -> float:
     float
     """
     lam_max = float(gram_eigenvalues(X)[0].detach())
-    if lam_max == 0:
+    if lam_max == 0:  # exact: only X = 0 has all singular values exactly 0
         raise ValueError("X must not be all zeros: then every step size converges")
     return 2.0 / lam_max
 
@@ -559,6 +559,7 @@ def _power(base: torch.Tensor, k: int) -> torch.Tensor:
 def _geometric_sum(lam: torch.Tensor, alpha: float, k: int) -> torch.Tensor:
     """Return ``alpha * sum_{j<k} (1 - alpha lam)^j`` for each entry of ``lam``."""
     a_lam = alpha * lam
+    # exact: only an exact 0 would divide by zero; tiny values take the expm1 form below
     safe = torch.where(a_lam == 0, torch.ones_like(a_lam), a_lam)
     # 1 - r^k with r = 1 - alpha lam; for 0 < r the expm1/log1p form keeps full accuracy
     # when alpha lam is tiny (where 1 - r^k would cancel).

@@ -38,6 +38,7 @@ def test_mnist_split_matches_published_facts(split, n, counts, first):
     assert images.dtype == torch.float32
     assert labels.shape == (n,)
     assert labels.dtype == torch.int64
+    # exact: 0/255 and 255/255 are exactly 0 and 1, and min/max only select
     assert images.min() == 0.0
     assert images.max() == 1.0
     assert labels.bincount(minlength=10).tolist() == counts
@@ -47,6 +48,8 @@ def test_mnist_split_matches_published_facts(split, n, counts, first):
 def test_mnist_pixels_are_bytes_over_255():
     images, _ = load_mnist("test")
     levels = images * 255.0
+    # exact: one division and one multiplication per pixel, each correctly rounded the same
+    # way on every CPU; for all 256 bytes b, (b / 255) * 255 rounds back to b in float32
     assert torch.equal(levels, levels.round())
 
 
@@ -55,7 +58,7 @@ def test_mnist_returns_fresh_tensors_each_call():
     images.zero_()
     labels.fill_(-1)
     again_images, again_labels = load_mnist("test")
-    assert again_images.max() == 1.0
+    assert again_images.max() == 1.0  # exact: 255/255, selected by max
     assert again_labels.min() == 0
 
 
@@ -121,6 +124,7 @@ def test_boston_matches_the_original_table():
     # First tract of Harrison & Rubinfeld's table, as printed in the 1978 data.
     first = [0.00632, 18.0, 2.31, 0.0, 0.538, 6.575, 65.2, 4.09, 1.0, 296.0, 15.3, 396.9, 4.98]
     np.testing.assert_allclose(boston.data[0], first)
+    # exact: values read from the table, no arithmetic; 24 and 50 are representable
     assert boston.target[0] == 24.0
     assert boston.target.max() == 50.0  # MEDV is censored at $50,000
     assert "1.2" in boston.DESCR
@@ -135,7 +139,7 @@ def test_feature_summary_matches_a_plain_loop():
         column = [float(v) for v in boston.data[:, j]]
         assert row["mean"] == pytest.approx(statistics.fmean(column))
         assert row["std"] == pytest.approx(statistics.pstdev(column))
-        assert row["min"] == min(column)
+        assert row["min"] == min(column)  # exact: min and max select, no arithmetic
         assert row["max"] == max(column)
 
 
@@ -209,6 +213,7 @@ def test_boston_split_is_the_raw_table_scaled_by_training_statistics():
     np.testing.assert_allclose(
         data["X_test"].numpy(), scaler.transform(boston.data[test.numpy()]), rtol=1e-10
     )
+    # exact: the same float64 targets, selected with no arithmetic
     np.testing.assert_array_equal(data["y_train"].numpy(), boston.target[train.numpy()])
     np.testing.assert_array_equal(data["y_test"].numpy(), boston.target[test.numpy()])
     assert boston_split(seed=0, dtype=torch.float32)["X_train"].dtype == torch.float32

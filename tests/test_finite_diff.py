@@ -70,7 +70,7 @@ def test_t_is_unchanged_and_f_sees_each_perturbation():
         return x.sum()
 
     numerical_gradient(f, t, eps=0.5)
-    assert torch.equal(t, before)
+    assert torch.equal(t, before)  # exact: t's own values are put back, not recomputed
     assert len(seen) == 2 * t.numel()
     # Every call changes exactly one entry of the original point, by +-eps.
     for x in seen:
@@ -86,7 +86,7 @@ def test_t_is_unchanged_when_it_requires_grad_and_is_not_contiguous():
     before = t.detach().clone()
     f = FUNCTIONS["logsumexp"][0]
     estimate = numerical_gradient(f, t)
-    assert torch.equal(t.detach(), before)
+    assert torch.equal(t.detach(), before)  # exact: t's own values are put back
     assert t.grad is None
     torch.testing.assert_close(estimate, _autograd(f, before), rtol=1e-6, atol=1e-8)
 
@@ -145,9 +145,10 @@ def test_compare_gradients_matches_brute_force():
         if key != "w":
             largest = max(abs(y) for y in ys)
             assert result[key]["scaled"] == pytest.approx(max_abs / largest, rel=1e-6)
+    # exact: w is zeros on both sides, so every difference is exactly 0
     assert result["w"] == {"max_abs": 0.0, "max_rel": 0.0, "scaled": 0.0}
     only_reference_zero = compare_gradients({"w": torch.ones(2)}, {"w": torch.zeros(2)})
-    assert only_reference_zero["w"]["scaled"] == math.inf
+    assert only_reference_zero["w"]["scaled"] == math.inf  # exact: inf by definition
     assert result["v"]["max_rel"] == pytest.approx(1.5)
 
 
@@ -174,9 +175,10 @@ def test_step_size_sweep_follows_the_exact_truncation_error():
         assert row["max_abs"] == pytest.approx(expected, rel=1e-3)
     # Round-off: far below the best step the error grows again.
     assert rows[3]["max_abs"] > 100 * rows[2]["max_abs"]
-    assert best_step(rows) == rows[2]
+    assert best_step(rows) == rows[2]  # exact: it returns one of the rows itself
     # Each record is what compare_gradients reports for that step.
     direct = compare_gradients({"t": numerical_gradient(f, t, eps=1e-2)}, {"t": torch.cos(t)})
+    # exact: the same functions on the same data in the same process
     assert rows[1]["max_rel"] == direct["t"]["max_rel"]
 
 

@@ -61,6 +61,7 @@ def test_relu_xnor_is_exact_on_the_truth_table():
     net = xnor_net("relu", dtype=torch.float64)
     with torch.no_grad():
         out = net(BINARY).squeeze(1)
+    # exact: integer weights and 0/1 inputs, so every intermediate is a small integer
     assert torch.equal(out, EXPECTED_XNOR)
 
 
@@ -72,7 +73,7 @@ def test_sigmoid_xnor_is_within_the_stated_margin():
     assert xnor_sigmoid_error_bound() == pytest.approx(bound, rel=1e-15)
     assert (out - EXPECTED_XNOR).abs().max() <= bound + 1e-12
     assert bound < 0.014
-    assert torch.equal((out > 0.5).double(), EXPECTED_XNOR)
+    assert torch.equal((out > 0.5).double(), EXPECTED_XNOR)  # exact: 0/1 decisions
 
 
 def test_relu_xnor_is_one_minus_abs_difference_off_the_corners():
@@ -95,7 +96,7 @@ def test_truth_table_rows(activation):
 
 
 def test_xnor_target_matches_definition():
-    assert torch.equal(xnor(BINARY), EXPECTED_XNOR)
+    assert torch.equal(xnor(BINARY), EXPECTED_XNOR)  # exact: 0/1 from a comparison
     assert xnor(BINARY.long()).dtype == torch.float32
 
 
@@ -130,6 +131,7 @@ def test_tent_net_is_bit_exact_on_dyadic_points_and_kinks():
 def test_tent_net_has_the_stated_weights():
     net = tent_net()
     assert [m.__class__ for m in net] == [nn.Linear, nn.ReLU, nn.Linear]
+    # exact: the weights are set from these dyadic literals, with no arithmetic
     assert net.hidden.weight.flatten().tolist() == [1.0, 1.0, 1.0]
     assert net.hidden.bias.tolist() == [0.0, -0.5, -1.0]
     assert net.output.weight.flatten().tolist() == [2.0, -4.0, 2.0]
@@ -138,6 +140,7 @@ def test_tent_net_has_the_stated_weights():
 
 def test_tent_target_matches_formula():
     x = grid()
+    # exact: 2x and 2(1 - x) elementwise are the formula's own correctly rounded operations
     assert torch.equal(tent(x), oracle(tent_formula, x))
 
 
@@ -155,7 +158,9 @@ def test_soft_threshold_net_matches_formula(s):
 
 def test_soft_threshold_at_zero_is_the_identity():
     x = grid()
-    assert torch.equal(run_on_grid(soft_threshold_net(0.0, dtype=torch.float64), x), x)
+    net = soft_threshold_net(0.0, dtype=torch.float64)
+    # exact: relu(x) - relu(-x) has one nonzero term, +-x times a weight of +-1
+    assert torch.equal(run_on_grid(net, x), x)
 
 
 @pytest.mark.parametrize("s", THRESHOLDS)
@@ -229,4 +234,4 @@ def test_parameter_rows_list_every_unit():
     rows = parameter_rows(soft_threshold_net(0.5))
     assert [(r["layer"], r["unit"]) for r in rows] == [("hidden", 0), ("hidden", 1), ("output", 0)]
     assert [r["weights"] for r in rows] == ["[1]", "[-1]", "[1, -1]"]
-    assert [r["bias"] for r in rows] == [-0.5, -0.5, 0.0]
+    assert [r["bias"] for r in rows] == [-0.5, -0.5, 0.0]  # exact: -s itself, s = 0.5

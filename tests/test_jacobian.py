@@ -67,7 +67,7 @@ def test_init_weights_keys_shapes_and_seed():
     assert list(w) == ["W1", "W2", "W3", "W4", "W5", "WF"]
     assert w["W1"].shape == (7, 3) and w["W3"].shape == (7, 7) and w["WF"].shape == (4, 7)
     again = init_weights(3, 7, 4, 5, generator=torch.Generator().manual_seed(1))
-    assert all(torch.equal(w[k], again[k]) for k in w)
+    assert all(torch.equal(w[k], again[k]) for k in w)  # exact: same seed, same generator
     assert all(v.dtype == torch.float32 for v in w.values())
     w64 = init_weights(L=1, dtype=torch.float64)
     assert list(w64) == ["W1", "WF"] and w64["W1"].dtype == torch.float64
@@ -326,7 +326,8 @@ def test_multiply_counts_for_the_assignment():
     # reverse 2*30*30*10 + 10*30*2.
     assert (c["primal"], c["forward"], c["reverse"]) == (2160, 4200, 18600)
     assert c["ratio"] == pytest.approx(20760 / 6360)
-    assert multiply_counts(10, 30, 10, 5)["ratio"] == 1  # D = P: the two modes tie
+    # D = P: the two modes tie. exact: equal integer counts divide to exactly 1.
+    assert multiply_counts(10, 30, 10, 5)["ratio"] == 1
     # L = 1: no hidden layer to multiply through, so the two modes tie whatever D and P.
     assert multiply_counts(2, 30, 10, 1)["forward"] == multiply_counts(2, 30, 10, 1)["reverse"]
     # Part (b) as autograd runs it, by hand: 20,760 + 10 * 10 * 30 for L = 3, 5, 10.

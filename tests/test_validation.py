@@ -33,7 +33,7 @@ def test_positive_and_nonnegative_bounds():
 @pytest.mark.parametrize("value", [0.5, 1, np.float32(0.5), np.float64(0.5), np.int64(1)])
 def test_real_accepts_numbers_including_numpy_scalars(value):
     out = v.check_real(value, "eps")
-    assert out == float(value) and type(out) is float
+    assert out == float(value) and type(out) is float  # exact: the same conversion
 
 
 @pytest.mark.parametrize("value", [True, "1e-3", None, torch.tensor(1.0), [1.0]])
@@ -49,12 +49,12 @@ def test_real_rejects_non_finite_values(value):
 
 
 def test_real_interval_ends_open_and_closed():
-    assert v.check_real(0, "s", low=0) == 0.0
+    assert v.check_real(0, "s", low=0) == 0.0  # exact: float(0), no arithmetic
     with pytest.raises(ValueError, match=r"s must be > 0"):
         v.check_real(0, "s", low=0, low_open=True)
     with pytest.raises(ValueError, match=r"s must be >= 0, got -1.0"):
         v.check_real(-1, "s", low=0)
-    assert v.check_real(2, "a", high=2) == 2.0
+    assert v.check_real(2, "a", high=2) == 2.0  # exact: float(2)
     with pytest.raises(ValueError, match=r"a must be < 2"):
         v.check_real(2, "a", high=2, high_open=True)
     with pytest.raises(ValueError, match=r"a must be <= 2"):
