@@ -7,7 +7,7 @@ original uncompressed file before it is decoded with torchvision's IDX reader.
 The Boston housing table (Harrison and Rubinfeld, 1978) comes from the copy that
 mlxtend ships; see :func:`load_boston` for why scikit-learn no longer provides it.
 :func:`split_indices`, :func:`standardize` and :func:`boston_split` prepare it for
-Question 1(d) (:func:`hw1.logcosh.train_boston`).
+Question 1(d) (:func:`hw1.boston.train_boston`).
 """
 
 from __future__ import annotations
@@ -335,8 +335,8 @@ def boston_split(
     """Split the Boston table at random with a fixed seed and standardize its features.
 
     The preparation for Question 1(d), described on the :ref:`data page <data-page>`
-    and used by :func:`hw1.logcosh.train_boston` and
-    :func:`hw1.logcosh.linear_regression_baseline`.
+    and used by :func:`hw1.boston.train_boston` and
+    :func:`hw1.boston.linear_regression_baseline`.
 
     Parameters
     ----------
