@@ -43,6 +43,7 @@ def boston_history():
 
 
 def test_train_boston_is_reproducible(boston_history):
+    # exact: the same seed runs the same kernels on the same data in one process
     assert train_boston(15, seed=0) == boston_history
     assert len(boston_history) == 15
     assert [row["epoch"] for row in boston_history] == list(range(1, 16))
@@ -91,7 +92,9 @@ def test_boston_over_splits_pairs_train_boston_and_the_linear_model(three_splits
     for row in three_splits:
         assert set(row) == BOSTON_SPLIT_KEYS
         history = train_boston(2, seed=row["split"])
+        # exact: the same seeded run repeated in one process; the MSEs below are copies
         assert row["history"] == history
+        # exact: copies of the rerun's values
         assert row["net_train_mse"] == history[-1]["train_mse"]
         assert row["net_test_mse"] == history[-1]["test_mse"]
         expected = _least_squares_test_mse(row["split"])
@@ -106,6 +109,7 @@ def test_boston_over_splits_draws_different_splits(three_splits):
 
 
 def test_boston_over_splits_is_reproducible(three_splits):
+    # exact: the same seeded runs repeated in one process
     assert boston_over_splits(3, epochs=2, seed=5) == three_splits
     assert boston_over_splits(1, epochs=2, seed=6)[0] == three_splits[1]
 
@@ -137,6 +141,7 @@ def test_summarize_splits_matches_a_statistics_loop():
         row = by_name[name]
         assert row["mean"] == pytest.approx(statistics.mean(values), rel=1e-12)
         assert row["sd"] == pytest.approx(statistics.stdev(values), rel=1e-12)
+        # exact: min and max select one of the values
         assert (row["min"], row["max"]) == (min(values), max(values))
 
 

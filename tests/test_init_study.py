@@ -115,6 +115,7 @@ def test_uniform_init_fills_the_interval_and_zeroes_biases(d):
         assert w.abs().max() <= d
         # The whole interval is used, not a narrower one (500+ draws per layer).
         assert w.max() > 0.9 * d and w.min() < -0.9 * d
+        # exact: the biases are set to 0, which is representable
         assert torch.equal(layer.bias, torch.zeros_like(layer.bias))
     big = model.layers[0].weight
     assert big.mean().abs() < 0.02 * d
@@ -130,6 +131,7 @@ def test_xavier_uses_each_layers_own_bound():
         bounds.append(bound)
         assert layer.weight.abs().max() <= bound
         assert layer.weight.abs().max() > 0.9 * bound
+        # exact: the biases are set to 0, which is representable
         assert torch.equal(layer.bias, torch.zeros_like(layer.bias))
     assert len({round(b, 9) for b in bounds}) == 3  # 784->50, 50->50, 50->10 differ
     assert layer_bounds(model, "xavier") == pytest.approx(bounds)
@@ -142,7 +144,9 @@ def test_init_is_reproducible_from_the_generator():
     b = make_model(3, 0.1, seed=5)
     c = make_model(3, 0.1, seed=6)
     for pa, pb in zip(a.parameters(), b.parameters(), strict=True):
+        # exact: the same generator state draws the same numbers
         assert torch.equal(pa, pb)
+    # exact: another seed draws other numbers; equality would be a coincidence
     assert not torch.equal(a.layers[0].weight, c.layers[0].weight)
 
 
@@ -210,6 +214,7 @@ def test_layer_statistics_leave_model_gradients_alone():
         p.grad = s.clone()
     layer_statistics(model, torch.rand(4, 784), torch.tensor([0, 1, 2, 3]))
     for p, s in zip(model.parameters(), sentinel, strict=True):
+        # exact: the .grad buffers must be left untouched
         assert torch.equal(p.grad, s)
 
 
@@ -231,11 +236,14 @@ def test_profile_summary_and_table_read_the_profiles():
     assert [row["layer"] for row in table] == [1, 2, 3, 4]
     for name, stats in profiles.items():
         layers = stats["layers"]
+        # exact: the table copies the values
         assert [row[name] for row in table] == [r["output_grad_norm"] for r in layers]
         summary = profile_summary(stats)
+        # exact: the same division of the same two floats
         assert (
             summary["grad_ratio"] == layers[0]["output_grad_norm"] / layers[3]["output_grad_norm"]
         )
+        # exact: a copied value
         assert summary["last_hidden_std"] == layers[2]["activation_std"]
         # Layers 1, 2, 3 are tanh: two 50 -> 50 steps between them.
         std_steps = layers[2]["activation_std"] / layers[0]["activation_std"]
@@ -301,6 +309,7 @@ def test_width_constant_is_the_single_default():
 def test_numpy_scalars_are_accepted_and_bool_is_not():
     a = init_uniform_(MLP(2), np.float32(0.5), generator=torch.Generator().manual_seed(0))
     b = init_uniform_(MLP(2), 0.5, generator=torch.Generator().manual_seed(0))
+    # exact: np.float32(0.5) is 0.5; same generator, same draws
     assert torch.equal(a.layers[0].weight, b.layers[0].weight)
     assert MLP(np.int64(3)).depth == 3
     with pytest.raises(TypeError, match="width"):

@@ -59,6 +59,7 @@ def test_short_training_lifts_xavier_well_above_chance(mnist_small):
     assert history[-1]["train_accuracy"] > 0.6
     assert history[-1]["loss"] < history[0]["loss"]
     # Recorded accuracies are the model's accuracy after the last epoch.
+    # exact: a count of correct answers over N, by the same kernels on the same data
     assert history[-1]["test_accuracy"] == accuracy_and_loss(model, *test_data)["accuracy"]
 
 
@@ -77,6 +78,7 @@ def test_training_is_reproducible(mnist_small):
         train(make_model(4, 0.1, seed=1), epochs=2, seed=3, train_data=small, test_data=test_data)
         for _ in range(2)
     ]
+    # exact: the same seed runs the same kernels on the same data in one process
     assert runs[0] == runs[1]
 
 
@@ -103,8 +105,10 @@ def test_epoch_overhead_reports_consistent_times_and_leaves_model(mnist_small):
     before = [p.clone() for p in model.parameters()]
     result = epoch_overhead(model, x[:512], y[:512], repeats=1)
     assert result["epoch_s"] > 0 and result["compute_s"] > 0
+    # exact: the same division of the same two floats
     assert result["ratio"] == result["epoch_s"] / result["compute_s"]
     for p, q in zip(model.parameters(), before, strict=True):
+        # exact: the same parameters, never changed or changed by the same kernels
         assert torch.equal(p, q)
 
 
@@ -123,11 +127,14 @@ def test_depth_sweep_rows_match_separate_runs(mnist_small):
     for row in rows:
         d = settings[row["setting"]]
         stats = layer_statistics(make_model(row["depth"], d, seed=row["seed"]), *batch)
+        # exact: same model, same batch, same kernels
         assert row["loss"] == stats["loss"]
+        # exact: same model, same batch, same kernels
         assert row["grad_ratio"] == profile_summary(stats)["grad_ratio"]
         _, history = train_from_seed(
             row["depth"], d, row["seed"], epochs=1, train_data=train_data, test_data=test_data
         )
+        # exact: the same seeded run repeated in one process
         assert row["test_accuracy"] == history[-1]["test_accuracy"]
     profiled = depth_sweep([2], settings, *batch, seeds=[4])
     assert "test_accuracy" not in profiled[0]
@@ -150,11 +157,15 @@ def test_seeds_differ_and_one_seed_repeats_exactly(mnist_small):
     model_a, history_a = train_from_seed(4, "xavier", 1, **kwargs)
     model_b, history_b = train_from_seed(4, "xavier", 1, **kwargs)
     _, history_c = train_from_seed(4, "xavier", 2, **kwargs)
+    # exact: the same seed runs the same kernels on the same data
     assert history_a == history_b
     for pa, pb in zip(model_a.parameters(), model_b.parameters(), strict=True):
+        # exact: the same seed runs the same kernels on the same data
         assert torch.equal(pa, pb)
     for key in ("loss", "train_accuracy", "test_loss", "test_accuracy"):
+        # exact: other seeds give other runs; equality would be a coincidence
         assert [r[key] for r in history_a] != [r[key] for r in history_c]
+    # exact: other seeds give other runs; equality would be a coincidence
     assert history_a[0]["loss"] != history_c[0]["loss"]
 
 
@@ -164,10 +175,13 @@ def test_seed_sets_both_the_weights_and_the_batch_order(mnist_small):
     kwargs = {"epochs": 1, "train_data": train_data, "test_data": test_data}
     model, history = train_from_seed(3, 0.1, 7, **kwargs)
     reference = make_model(3, 0.1, seed=7)
+    # exact: the same weights and batch order, the same kernels
     assert history == train(reference, seed=7, **kwargs)
     for p, q in zip(model.parameters(), reference.parameters(), strict=True):
+        # exact: the same parameters, never changed or changed by the same kernels
         assert torch.equal(p, q)
     # Same weights, other batch order: another run.
+    # exact: another batch order; equality would be a coincidence
     assert history != train(make_model(3, 0.1, seed=7), seed=8, **kwargs)
 
 
@@ -182,7 +196,9 @@ def test_over_seeds_matches_numpy():
     assert [r["epoch"] for r in rows] == [1, 2, 3, 4]
     assert all(r["seeds"] == 3 for r in rows)
     np.testing.assert_allclose([r["acc_mean"] for r in rows], values.mean(axis=0), rtol=1e-12)
+    # exact: min and max select one of the values
     np.testing.assert_array_equal([r["acc_min"] for r in rows], values.min(axis=0))
+    # exact: max selects one of the values
     np.testing.assert_array_equal([r["acc_max"] for r in rows], values.max(axis=0))
     with pytest.raises(ValueError, match="at least one"):
         over_seeds([], ["acc"], by=["epoch"])
@@ -203,11 +219,15 @@ def test_train_eval_size_scores_a_fixed_sample(mnist_small):
     sampled = train(model_b, epochs=1, train_data=train_data, test_data=test_data,
                     train_eval_size=100)  # fmt: skip
     # Training itself is unchanged; only the scored rows differ.
+    # exact: training is the same run; only the scoring differs
     assert sampled[0]["loss"] == full[0]["loss"]
+    # exact: the same run, scored on the same test set
     assert sampled[0]["test_accuracy"] == full[0]["test_accuracy"]
     sample = torch.randperm(400, generator=torch.Generator().manual_seed(0))[:100]
     expected = accuracy_and_loss(model_b, x[sample], y[sample])
+    # exact: the same kernels on the same rows
     assert sampled[0]["train_accuracy"] == expected["accuracy"]
+    # exact: the same kernels on the same rows
     assert sampled[0]["train_loss"] == expected["loss"]
     with pytest.raises(ValueError, match="train_eval_size"):
         train(make_model(2, 0.1), train_data=train_data, test_data=test_data, train_eval_size=401)
@@ -240,6 +260,7 @@ def test_train_can_skip_the_train_set_evaluation(mnist_small):
     lean = train(make_model(2, 0.1), epochs=1, train_data=small, test_data=test_data,
                  evaluate_train=False)  # fmt: skip
     assert set(full[0]) - set(lean[0]) == {"train_accuracy", "train_loss"}
+    # exact: the same seeded run repeated in one process
     assert {k: full[0][k] for k in lean[0]} == lean[0]
 
 

@@ -49,6 +49,7 @@ def test_init_params_shapes_dtype_and_reproducibility():
     assert all(p.dtype == torch.float64 for p in params.values())
     assert params["W1"].abs().max() <= 1 / 13**0.5
     again = init_params(13, 20, generator=torch.Generator().manual_seed(1))
+    # exact: the same seed draws the same numbers
     assert all(torch.equal(params[k], again[k]) for k in PARAM_KEYS)
     assert init_params(dtype=torch.float32)["W1"].dtype == torch.float32
 
@@ -60,6 +61,7 @@ def test_random_problem_is_one_problem_in_every_precision():
     )
     assert X64.shape == (12, 7) and y64.shape == (12,) and p64["W1"].shape == (5, 7)
     assert X32.dtype == y32.dtype == p32["w2"].dtype == torch.float32
+    # exact: both are the same float64 draw rounded once to float32
     assert torch.equal(X32, X64.float()) and torch.equal(y32, y64.float())
     assert all(torch.equal(p32[k], p64[k].float()) for k in PARAM_KEYS)
     assert X64.abs().max() <= 1 and y64.abs().max() <= 2
@@ -105,6 +107,7 @@ def test_naive_log_cosh_overflows_where_the_stable_one_does_not():
 def test_naive_log_cosh_is_zero_below_3e_4_in_float32_where_the_stable_one_is_not():
     # The page on Question 1 quotes this threshold: cosh r rounds to 1 in float32.
     small = torch.tensor([1e-6, 1e-4, 3e-4], dtype=torch.float32)
+    # exact: cosh rounds to 1 there, and log(1) is 0
     assert torch.all(torch.log(torch.cosh(small)) == 0)
     assert torch.log(torch.cosh(torch.tensor(4e-4))) > 0
     torch.testing.assert_close(log_cosh(small), small.square() / 2, rtol=1e-6, atol=0)
@@ -245,8 +248,10 @@ def test_partial_cost_replaces_one_tensor():
     for key in GRADIENT_KEYS:
         f = partial_cost(params, X, y, key)
         original = X if key == "X" else params[key]
+        # exact: partial_cost and cost run the same kernels on the same tensors
         assert float(f(original)) == float(cost(params, X, y))
     f = partial_cost(params, X, y, "b1")
+    # exact: the same kernels on the same tensors
     assert float(f(params["b1"] + 1)) == float(cost({**params, "b1": params["b1"] + 1}, X, y))
     with pytest.raises(ValueError, match="must have shape"):
         f(torch.zeros(3, dtype=torch.float64))
