@@ -125,7 +125,9 @@ assert final["d=2.0"]["test_accuracy_max"] < 0.5, "d=2.0: below 50% in every see
 assert final["d=2.0"]["test_accuracy_mean"] > curves["d=2.0"][0]["test_accuracy_mean"], (
     "d=2.0: mean test accuracy higher after epoch 5 than after epoch 1"
 )
-assert d2_range > 5 * xavier_range, "d=2.0: final range over seeds more than 5x Xavier's"
+# d=2.0 is chaotic: its range over seeds was 2.8 to 12 points on different CPU paths
+# and thread counts, Xavier's 0.8; "wider" is what holds on all of them.
+assert d2_range > xavier_range, "d=2.0: final range over seeds wider than Xavier's"
 others = max(final[name]["test_accuracy_max"] for name in settings if name != "Xavier")
 assert final["Xavier"]["test_accuracy_min"] > 0.85, "Xavier: every run above 85%"
 assert final["Xavier"]["test_accuracy_min"] > others, "Xavier: above every other run"
@@ -141,8 +143,8 @@ assert final["Xavier"]["test_accuracy_min"] > others, "Xavier: above every other
 # %%
 # **d = 2.0.** After 5 epochs its test accuracy is below 50% in every seed. Its mean
 # over the seeds is higher after epoch 5 than after epoch 1, but the seeds disagree:
-# the range of the final test accuracy over seeds is more than 5 times Xavier's
-# (numbers in the table and the findings).
+# the range of the final test accuracy over seeds is wider than Xavier's, and the
+# numbers themselves change from one CPU to another (table and findings).
 
 # %%
 # **Xavier.** Every Xavier run ends above 85% test accuracy, above every run of the
