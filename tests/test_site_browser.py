@@ -491,7 +491,11 @@ def _cut_off(page) -> list[str]:
 
 def test_nothing_is_cut_off_on_a_phone(server, phone):
     """At 390x844 a wide equation or table may scroll in its own box, never be cut off."""
-    pages = [*_math_pages(), "auto_examples/plot_q4_init_study.html"]
+    pages = [
+        *_math_pages(),
+        "auto_examples/plot_q4a_initial_signals.html",
+        "auto_examples/plot_q4d_training_and_depth.html",
+    ]
     problems = {}
     for name in pages:
         if not (SITE / name).is_file():
@@ -509,7 +513,7 @@ def test_nothing_is_cut_off_on_a_phone(server, phone):
 
 
 def test_q4_example_shows_its_results_as_html_tables(server, page):
-    page.goto(f"{server}/auto_examples/plot_q4_init_study.html", wait_until="load")
+    page.goto(f"{server}/auto_examples/plot_q4a_initial_signals.html", wait_until="load")
     shapes = page.eval_on_selector_all(
         ".bd-article table.dataframe",
         "els => els.map(t => [t.querySelectorAll('thead th').length,"
@@ -538,7 +542,7 @@ def test_copy_buttons_copy_code_only(server, page):
     (tests/test_docs_config.py): no page here shows a ``>>>`` prompt.
     """
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(f"{server}/auto_examples/plot_q4_init_study.html", wait_until="load")
+    page.goto(f"{server}/auto_examples/plot_q4a_initial_signals.html", wait_until="load")
     page.wait_for_selector("button.copybtn", state="attached")
     code = page.locator(".bd-article div.highlight-Python pre")
     buttons = page.locator(".bd-article div.highlight-Python button.copybtn")
@@ -562,7 +566,7 @@ def test_screenshots(server, browser):
         ("home", "index.html", False, None),
         ("derivation-folded", derivations[0], False, FOLDABLE),
         ("derivation-open", derivations[0], True, FOLDABLE),
-        ("example", "auto_examples/plot_q4_init_study.html", False, "table.dataframe"),
+        ("example", "auto_examples/plot_q4d_training_and_depth.html", False, "table.dataframe"),
     ]
     for device, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
         page = _new_page(browser, viewport)
