@@ -114,9 +114,20 @@ def _all_pages() -> list[str]:
 
 
 def _api_module(name: str) -> str | None:
-    """``hw1.bench`` for ``generated/hw1.bench.run_cases.html``; None for other pages."""
-    match = re.fullmatch(r"generated/(hw1(?:\.[a-z_]+)?)(\.[A-Za-z_]\w*)?\.html", name)
-    return match and match.group(1)
+    """``hw1.bench.tables`` for ``generated/hw1.bench.tables.case_table.html``; else None.
+
+    A dotted name is a module page when it names a module or package of the source
+    tree (``generated/hw1.bench.tables.html``); otherwise its last part is a member.
+    """
+    match = re.fullmatch(r"generated/(hw1(?:\.[A-Za-z_]\w*)*)\.html", name)
+    if not match:
+        return None
+    dotted = match.group(1)
+    if (ROOT / Path(*dotted.split("."))).with_suffix(".py").is_file() or (
+        ROOT / Path(*dotted.split(".")) / "__init__.py"
+    ).is_file():
+        return dotted
+    return dotted.rpartition(".")[0]
 
 
 def _pages() -> list[str]:
@@ -510,6 +521,49 @@ def test_nothing_is_cut_off_on_a_phone(server, phone):
 
 
 # -- Tables and copy buttons ----------------------------------------------------------
+
+
+class _VisibleCode(html.parser.HTMLParser):
+    """Collect the text of the code blocks a reader sees (``div.highlight-Python pre``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # > 0 inside a <pre> of a code block
+        self.in_code_div = 0
+        self.blocks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag == "div" and "highlight-Python" in classes:
+            self.in_code_div += 1
+        elif tag == "pre" and self.in_code_div:
+            self.depth += 1
+            self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "pre" and self.depth:
+            self.depth -= 1
+        elif tag == "div" and self.in_code_div and not self.depth:
+            self.in_code_div -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.blocks[-1] += data
+
+
+def test_gallery_pages_show_no_assert_in_their_code():
+    """Build checks sit in sphinx-gallery ignore blocks: they run, but readers see none."""
+    pages = sorted((SITE / "auto_examples").rglob("plot_*.html"))
+    assert len(pages) >= 9, "expected the gallery pages"
+    shown = {}
+    for path in pages:
+        parser = _VisibleCode()
+        parser.feed(path.read_text(encoding="utf-8"))
+        assert parser.blocks, f"{path.name}: no code block found"
+        hits = [line for block in parser.blocks for line in block.splitlines() if "assert " in line]
+        if hits:
+            shown[path.name] = hits
+    assert not shown, shown
 
 
 def test_q4_example_shows_its_results_as_html_tables(server, page):
