@@ -57,6 +57,7 @@ print(net)
 n_parameters = sum(p.numel() for p in net.parameters())
 print("parameters:", n_parameters)
 # sphinx_gallery_start_ignore
+# exact: an integer count of parameters
 assert n_parameters == 55_060, "derivation page: MLP(8) has 55,060 parameters"
 # sphinx_gallery_end_ignore
 
