@@ -59,7 +59,6 @@ for distribution in ("uniform", "gaussian"):
                 }
             )
 
-table(rows, formats=".1e")
 # sphinx_gallery_start_ignore
 expected_shapes = {"W1": (20, 10), "b1": (20,), "w2": (20,), "b2": (), "X": (64, 10)}
 for row in rows:
@@ -84,6 +83,7 @@ for distribution in ("uniform", "gaussian"):
         bound = (2 * 63 + 10) * torch.finfo(dtype).eps * g_abs_sum
         assert b2_gap <= bound, f"dJ/db2 ({distribution}, {dtype}): within the summation bound"
 # sphinx_gallery_end_ignore
+table(rows, formats=".1e")
 
 # %%
 # Every gradient has the shape of the tensor it belongs to; in particular

@@ -57,7 +57,6 @@ rows = [
     for name, reference in references.items()
     for key, errors in compare_gradients(numerical, reference).items()
 ]
-table(rows, formats=".1e")
 # sphinx_gallery_start_ignore
 scaled = {(row["gradient"], row["compared with"]): row["scaled"] for row in rows}
 by_reference = {(row["gradient"], row["compared with"]): row for row in rows}
@@ -75,6 +74,7 @@ for row in rows:
     if row["gradient"] in ("dJ/dW1", "dJ/dX"):
         assert row["max_rel"] > 100 * row["scaled"], f"{row['gradient']}: max_rel > 100 scaled"
 # sphinx_gallery_end_ignore
+table(rows, formats=".1e")
 
 # %%
 # The finite-difference estimate agrees with both to better than :math:`10^{-8}` of
@@ -159,7 +159,6 @@ for dtype, rows_d in sweeps.items():
         "slope right of best": fitted["right"],
         "slope left of best": fitted["left"],
     }
-table(list(slopes.values()), formats=".2f")
 # sphinx_gallery_start_ignore
 for dtype, row in slopes.items():
     assert abs(row["slope right of best"] - 2) < 0.1, f"{dtype}: slope 2 within 0.1 right"
@@ -168,6 +167,7 @@ for dtype, row in slopes.items():
     assert abs(decades) < 0.5, f"{dtype}: best step within half a decade of eps^(1/3)"
 assert 1e-5 < best[torch.float32]["scaled"] < 1e-3, "float32 best scaled in (1e-5, 1e-3)"
 # sphinx_gallery_end_ignore
+table(list(slopes.values()), formats=".2f")
 
 # %%
 # Right of each minimum the error falls by a factor of 100 for every factor of 10 in

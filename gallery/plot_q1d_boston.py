@@ -89,7 +89,6 @@ ax.set_xticks(epochs)
 ax.set_ylim(bottom=0)
 ax.set_title("Split 0: the network's errors per epoch")
 ax.legend()
-fig.tight_layout()
 # sphinx_gallery_start_ignore
 net_curve = np.array([row["test_mse"] for row in history])
 first_below = int(epochs[np.argmax(net_curve < baseline["test_mse"])])
@@ -101,6 +100,7 @@ assert np.all(net_curve[first_below - 1 :] < baseline["test_mse"]), "... and fro
 assert abs(final["test_mse"] - 18.8) < 0.1, "split 0: network ends at about 18.8"
 assert abs(baseline["test_mse"] - 34.5) < 0.1, "split 0: linear model at about 34.5"
 # sphinx_gallery_end_ignore
+fig.tight_layout()
 
 # %%
 # On split 0 both of the network's errors are lower after epoch 15 than after
@@ -207,7 +207,6 @@ ax.set_xticks(epochs)
 ax.set_ylim(bottom=0)
 ax.set_title(f"Errors per epoch over {N_SPLITS} random splits")
 ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
-fig.tight_layout()
 # sphinx_gallery_start_ignore
 sd_net = sd["network, test MSE"]
 sd_linear = sd["LinearRegression, test MSE"]
@@ -243,6 +242,7 @@ assert first_below_per_split.max() <= 6, "findings: ... by epoch 6"
 assert below_linear[:, epochs >= 6].all(), "findings: every split, every epoch from 6 on"
 assert gap_net > gap_linear, "findings: the network's test-train gap is the larger"
 # sphinx_gallery_end_ignore
+fig.tight_layout()
 
 # %%
 # Findings

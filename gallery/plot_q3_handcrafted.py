@@ -57,20 +57,6 @@ table(
 # "output > 1/2 means 1" to the sigmoid network's output.
 relu_rows = xnor_truth_table(xnor_nets["relu"])
 sigmoid_rows = xnor_truth_table(xnor_nets["sigmoid"])
-table(
-    [
-        {
-            "x1": relu_row["x1"],
-            "x2": relu_row["x2"],
-            "XNOR": relu_row["target"],
-            "relu output": relu_row["output"],
-            "sigmoid output": sigmoid_row["output"],
-            "sigmoid decision": sigmoid_row["decision"],
-        }
-        for relu_row, sigmoid_row in zip(relu_rows, sigmoid_rows, strict=True)
-    ],
-    formats={"relu output": "g", "sigmoid output": ".6f"},
-)
 # sphinx_gallery_start_ignore
 # the derivation page's bound on the sigmoid network's error: 2 sigmoid(-c/2)
 sigmoid_bound = xnor_sigmoid_error_bound()
@@ -85,6 +71,20 @@ for relu_row, sigmoid_row in zip(relu_rows, sigmoid_rows, strict=True):
         "each sigmoid output within 2 sigmoid(-c/2) of the target"
     )
 # sphinx_gallery_end_ignore
+table(
+    [
+        {
+            "x1": relu_row["x1"],
+            "x2": relu_row["x2"],
+            "XNOR": relu_row["target"],
+            "relu output": relu_row["output"],
+            "sigmoid output": sigmoid_row["output"],
+            "sigmoid decision": sigmoid_row["decision"],
+        }
+        for relu_row, sigmoid_row in zip(relu_rows, sigmoid_rows, strict=True)
+    ],
+    formats={"relu output": "g", "sigmoid output": ".6f"},
+)
 
 # %%
 # The ReLU network's outputs equal XNOR exactly (compared with ``==``, no
@@ -109,12 +109,12 @@ corners = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
 ax.scatter(corners[:, 0], corners[:, 1], c=["w", "k", "k", "w"], edgecolors="r", s=70, zorder=3)
 fig.colorbar(image, ax=ax, label="network output")
 ax.set(xlabel="$x_1$", ylabel="$x_2$", title="ReLU XNOR network; white line: output = 1/2")
-fig.tight_layout()
 # sphinx_gallery_start_ignore
 assert torch.allclose(surface, 1 - (g1 - g2).abs(), rtol=0, atol=1e-12), (
     "on the whole square the output equals 1 - |x1 - x2| to within 1e-12"
 )
 # sphinx_gallery_end_ignore
+fig.tight_layout()
 
 # %%
 # On the whole square :math:`[-\tfrac12, \tfrac32]^2` the output equals
@@ -143,12 +143,12 @@ rows = [
     {"grid": name, "max |net - target|": max_abs_error(net, tent, grid)}
     for name, (net, grid) in grids.items()
 ]
-table(rows, formats=".3e")
 # sphinx_gallery_start_ignore
 # exact: dyadic weights and biases; every product and partial sum of the network is
 # representable, so it rounds nowhere and equals the target (derivation page)
 assert all(row["max |net - target|"] == 0.0 for row in rows), "tent: largest error exactly 0"
 # sphinx_gallery_end_ignore
+table(rows, formats=".3e")
 
 # %%
 # The largest error is exactly 0 on every one of these grids, in both precisions.
@@ -185,7 +185,6 @@ for s in thresholds:
             "max error, float32": max_abs_error(soft_threshold_net(s), target, x.float()),
         }
     )
-table(rows, formats=".3e")
 # sphinx_gallery_start_ignore
 # exact: the network and the target round the same single subtraction |x| - s; the
 # other products and sums involve 0 and weights of +-1, which round nowhere
@@ -193,6 +192,7 @@ assert all(value == 0.0 for row in rows for key, value in row.items() if key != 
     "soft thresholding: largest error exactly 0 for every threshold"
 )
 # sphinx_gallery_end_ignore
+table(rows, formats=".3e")
 
 # %%
 # For every threshold the largest error is exactly 0, on the grid, at :math:`\pm s`

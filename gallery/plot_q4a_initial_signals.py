@@ -71,6 +71,13 @@ assert n_parameters == 55_060, "derivation page: MLP(8) has 55,060 parameters"
 # from a seeded generator. The table gives each layer's bound.
 settings = study_settings()
 bounds = {name: layer_bounds(net, d) for name, d in settings.items()}
+# sphinx_gallery_start_ignore
+# The Xavier bounds quoted on the derivation page, to the 3 decimals shown there.
+XAVIER_QUOTED = "derivation page: Xavier bounds 0.085, 0.245 and 0.316"
+assert abs(bounds["Xavier"][0] - 0.085) < 5e-4, XAVIER_QUOTED
+assert all(abs(b - 0.245) < 5e-4 for b in bounds["Xavier"][1:-1]), XAVIER_QUOTED
+assert abs(bounds["Xavier"][-1] - 0.316) < 5e-4, XAVIER_QUOTED
+# sphinx_gallery_end_ignore
 table(
     [
         {"layer": i + 1, "shape": f"{layer.out_features}x{layer.in_features}"}
@@ -79,13 +86,6 @@ table(
     ],
     formats=".4f",
 )
-# sphinx_gallery_start_ignore
-# The Xavier bounds quoted on the derivation page, to the 3 decimals shown there.
-XAVIER_QUOTED = "derivation page: Xavier bounds 0.085, 0.245 and 0.316"
-assert abs(bounds["Xavier"][0] - 0.085) < 5e-4, XAVIER_QUOTED
-assert all(abs(b - 0.245) < 5e-4 for b in bounds["Xavier"][1:-1]), XAVIER_QUOTED
-assert abs(bounds["Xavier"][-1] - 0.316) < 5e-4, XAVIER_QUOTED
-# sphinx_gallery_end_ignore
 
 # %%
 # (c) One minibatch through the untrained networks
@@ -142,21 +142,6 @@ def span(row, key):
     return f"{row[key + '_min']:.3f}–{row[key + '_max']:.3f}"
 
 
-table(
-    [
-        {
-            "setting": name,
-            "predicted (linear regime)": linear_regime_gain(d),
-            "spread, up: mean": gain[name]["std_gain_mean"],
-            "range": span(gain[name], "std_gain"),
-            "gradient, down: mean": gain[name]["grad_gain_mean"],
-            "range ": span(gain[name], "grad_gain"),
-            "loss at init": gain[name]["loss_mean"],
-        }
-        for name, d in settings.items()
-    ],
-    formats=".3f",
-)
 # sphinx_gallery_start_ignore
 for name in ("d=0.01", "d=0.1"):
     predicted = linear_regime_gain(settings[name])
@@ -175,6 +160,21 @@ assert 1.8 < gain["d=2.0"]["grad_gain_min"] and gain["d=2.0"]["grad_gain_max"] <
 )
 assert gain["d=2.0"]["loss_min"] > 2 * math.log(10), "d=2.0: initial loss above twice ln 10"
 # sphinx_gallery_end_ignore
+table(
+    [
+        {
+            "setting": name,
+            "predicted (linear regime)": linear_regime_gain(d),
+            "spread, up: mean": gain[name]["std_gain_mean"],
+            "range": span(gain[name], "std_gain"),
+            "gradient, down: mean": gain[name]["grad_gain_mean"],
+            "range ": span(gain[name], "grad_gain"),
+            "loss at init": gain[name]["loss_mean"],
+        }
+        for name, d in settings.items()
+    ],
+    formats=".3f",
+)
 
 # %%
 # For :math:`d = 0.01` and :math:`0.1` both measured factors are within 15% of the
@@ -253,10 +253,6 @@ not_flat = {
     ]
     for name in ("Xavier", "d=2.0")
 }  # fmt: skip
-table(
-    [{"setting": name} | row for name, rows in not_flat.items() for row in rows],
-    formats={"max/min over layers": ".3g"},
-)
 # sphinx_gallery_start_ignore
 for name in ("d=0.01", "d=0.1"):
     assert flat[name]["weight grads: max/min over layers"] < 1.6, (
@@ -275,6 +271,10 @@ assert all(row["rises towards input"] for row in not_flat["d=2.0"]), (
     "d=2.0: the weight-gradient norm rises at every layer from the logits down to layer 1"
 )
 # sphinx_gallery_end_ignore
+table(
+    [{"setting": name} | row for name, rows in not_flat.items() for row in rows],
+    formats={"max/min over layers": ".3g"},
+)
 
 # %%
 # In every seed, for :math:`d = 0.01` and :math:`d = 0.1`, the weight-gradient norms of

@@ -94,12 +94,12 @@ for name, (X, _) in problems.items():
             "2 / lambda_max": step_size_bound(X),
         }
     )
-table(rows, formats=".4g")
 # sphinx_gallery_start_ignore
 assert all(row["rank"] < problems[row["problem"]][0].shape[1] for row in rows[1:]), (
     "the second and third X have rank below D, so X^T X is singular"
 )
 # sphinx_gallery_end_ignore
+table(rows, formats=".4g")
 
 # %%
 # The spectra are as built: the eigenvalues of :math:`X^\top X` equal :math:`s_i^2`

@@ -170,3 +170,45 @@ def test_rule_flags_float_comparisons_without_a_reason(snippet):
 @pytest.mark.parametrize("snippet", CLEARED)
 def test_rule_clears_non_floats_and_stated_reasons(snippet):
     assert unexplained_comparisons(snippet) == []
+
+
+START, END = "# sphinx_gallery_start_ignore", "# sphinx_gallery_end_ignore"
+
+
+def hidden_results(source: str) -> list[str]:
+    """Expressions whose value a trailing ignore block hides from the page.
+
+    sphinx-gallery shows the value of a code cell's last statement, and the hidden
+    build checks run as part of the cell: a cell that ends ``table(rows)`` and then an
+    ignore block shows no table. Such checks belong before the cell's last expression.
+    """
+    lines = source.split("\n")
+    cuts = [i for i, line in enumerate(lines) if line.startswith("# %%")]
+    found = []
+    for first, stop in zip([0, *cuts], [*cuts, len(lines)], strict=True):
+        cell = [line.strip() for line in lines[first:stop]]
+        while cell and not cell[-1]:
+            cell.pop()
+        if not cell or cell[-1] != END:
+            continue
+        start = max(i for i, line in enumerate(cell) if line == START)
+        body = ast.parse("\n".join(lines[first : first + start])).body
+        last = body[-1] if body else None
+        if isinstance(last, ast.Expr) and not (
+            isinstance(last.value, ast.Call) and getattr(last.value.func, "id", "") == "print"
+        ):
+            found.append(f"{first + last.lineno}: {ast.unparse(last)[:60]}")
+    return found
+
+
+def test_hidden_results_rule():
+    checks = "# sphinx_gallery_start_ignore\nassert rows\n# sphinx_gallery_end_ignore\n"
+    assert hidden_results("rows = [1]\n" + checks + "table(rows)\n") == []
+    assert hidden_results("rows = [1]\ntable(rows)\n" + checks) == ["2: table(rows)"]
+    assert hidden_results('rows = [1]\nprint("x")\n' + checks) == []
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_no_cell_hides_its_result_behind_its_build_checks(script):
+    found = hidden_results(script.read_text(encoding="utf-8"))
+    assert not found, f"{script.name}: move the ignore block above the cell's last line: {found}"
