@@ -29,16 +29,16 @@ from hw1.report import table
 boston = load_boston()
 print(f"data {boston.data.shape}, target {boston.target.shape}")
 summary = feature_summary(boston.data, boston.feature_names)
-table(summary, formats=".3g")
-
-# %%
-# The target, MEDV, in $1000s.
 # sphinx_gallery_start_ignore
 stds = np.array([row["std"] for row in summary])
 assert stds.max() / stds.min() > 1e3, "column standard deviations span over 3 orders"
 extremes = (summary[stds.argmin()]["feature"], summary[stds.argmax()]["feature"])
 assert extremes == ("NOX", "TAX"), "the smallest std is NOX's, the largest TAX's"
 # sphinx_gallery_end_ignore
+table(summary, formats=".3g")
+
+# %%
+# The target, MEDV, in $1000s.
 table(feature_summary(boston.target[:, None], ["MEDV"]), formats=".3g")
 
 # %%

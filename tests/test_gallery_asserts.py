@@ -212,3 +212,16 @@ def test_hidden_results_rule():
 def test_no_cell_hides_its_result_behind_its_build_checks(script):
     found = hidden_results(script.read_text(encoding="utf-8"))
     assert not found, f"{script.name}: move the ignore block above the cell's last line: {found}"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_every_ignore_block_lies_inside_one_code_block(script):
+    """A flag right under a cell's text joins the text: sphinx-gallery then fails."""
+    from sphinx_gallery.py_source_parser import remove_ignore_blocks, split_code_and_text_blocks
+
+    _, blocks = split_code_and_text_blocks(str(script))
+    for block in blocks:
+        if block.type == "code":
+            remove_ignore_blocks(block.content)  # raises on an unmatched flag
+        else:
+            assert START not in block.content and END not in block.content, block.lineno
