@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
 
+import numpy as np
 import torch
 
 
@@ -149,6 +152,41 @@ def check_option(value: object, name: str, options: Collection[str]) -> str:
     if value not in options:
         raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
     return value
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is a ``bool`` (numpy's included), else raise ``TypeError``."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {_type_name(value)}")
+    return bool(value)
+
+
+def check_callable(value: object, name: str, *, optional: bool = False) -> object:
+    """Return ``value`` if it is callable (or ``None`` where ``optional``).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not callable.
+    """
+    if not (callable(value) or (optional and value is None)):
+        raise TypeError(f"{name} must be callable, got {_type_name(value)}")
+    return value
+
+
+def check_path(value: object, name: str, *, optional: bool = False) -> Path | None:
+    """Return ``value`` as a :class:`~pathlib.Path` (``None`` stays ``None`` where ``optional``).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a ``str`` or ``os.PathLike``.
+    """
+    if optional and value is None:
+        return None
+    if not isinstance(value, str | os.PathLike):
+        raise TypeError(f"{name} must be a str or path, got {_type_name(value)}")
+    return Path(value)
 
 
 def check_keys(mapping: object, name: str, required: Collection[str]) -> Mapping:
