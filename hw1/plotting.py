@@ -42,11 +42,11 @@ def image_grid(
     Raises
     ------
     TypeError
-        If ``images`` is not a floating-point tensor, ``labels`` not an integer
-        tensor, or ``ncols`` or ``side`` not an int.
+        If ``images`` or ``labels`` is not a tensor, or ``ncols`` or ``side`` not an int.
     ValueError
-        If a shape is wrong, there are no images, a tensor is not on the CPU, a pixel
-        is not finite, or ``ncols`` or ``side`` is below 1.
+        If ``images`` is not floating point or ``labels`` not integer, a shape is wrong,
+        there are no images, a tensor is not on the CPU, a pixel is not finite, or
+        ``ncols`` or ``side`` is below 1.
     """
     ncols = check_positive_int(ncols, "ncols")
     side = check_positive_int(side, "side")
@@ -54,7 +54,7 @@ def image_grid(
     check_floating(images, "images", shape=(None, n_pixels), what=f"(N, {n_pixels})")
     check_tensor(labels, "labels")
     if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
-        raise TypeError(f"labels must be an integer tensor, got dtype {labels.dtype}")
+        raise ValueError(f"labels must be an integer tensor, got dtype {labels.dtype}")
     if len(images) == 0:
         raise ValueError("images must hold at least one image, got N = 0")
     if labels.shape != images.shape[:1]:
