@@ -9,7 +9,8 @@ this table, so a function without an entry fails the test.
 Expectations:
 
 ``TE`` / ``VE``
-    TypeError / ValueError whose message names the argument.
+    TypeError / ValueError whose message names the argument. A tensor of the wrong
+    dtype is a wrong value (ValueError), as DEVELOPERS.md says.
 ``same``
     A valid variant (numpy integer, non-contiguous or grad-requiring tensor): the
     call must return what the plain valid call returns.
@@ -988,9 +989,9 @@ def tensor_bad(t: torch.Tensor, kind: str) -> list[tuple[str, object, str]]:
         ("list", t.tolist(), "TE"),
         ("bool", True, "TE"),
         ("numpy", t.detach().numpy(), "TE"),
-        ("int64", t.to(torch.int64), "TE"),
-        ("bool-tensor", t.to(torch.bool), "TE"),
-        ("complex", t.to(torch.complex128), "TE"),
+        ("int64", t.to(torch.int64), "VE"),  # a wrong dtype is a wrong value
+        ("bool-tensor", t.to(torch.bool), "VE"),
+        ("complex", t.to(torch.complex128), "VE"),
         ("float16", t.to(torch.float16), "either"),
         ("nan", _with_first(t, float("nan")), "nonfinite"),
         ("inf", _with_first(t, float("inf")), "nonfinite"),
@@ -1023,7 +1024,7 @@ def label_bad(t: torch.Tensor, kind: str = "labels") -> list[tuple[str, object, 
         ("None", None, "TE"),
         ("list", t.tolist(), "TE"),
         ("numpy", t.numpy(), "TE"),
-        ("float", t.to(torch.float32), "TE"),
+        ("float", t.to(torch.float32), "VE"),
         ("extra-dim", t.unsqueeze(0), "VE"),
         ("mismatched", t[:-1], "VE"),
         ("noncontiguous", _noncontiguous(t), "same"),
@@ -1031,7 +1032,7 @@ def label_bad(t: torch.Tensor, kind: str = "labels") -> list[tuple[str, object, 
     ]
     if kind == "labels":
         rows += [
-            ("int32", t.to(torch.int32), "TE"),
+            ("int32", t.to(torch.int32), "VE"),
             ("too-large", _set_label(t, 10_000), "VE"),
             ("negative", _set_label(t, -1), "VE"),
             ("all-ignored", torch.full_like(t, -100), "VE"),
@@ -1178,7 +1179,7 @@ def bad_values(kind: str, valid: object) -> list[tuple[str, object, str]]:
         return [
             ("str", ("abc",), "TE"),
             ("numpy", (t.numpy(),), "TE"),
-            ("int64", (t.to(torch.int64),), "TE"),
+            ("int64", (t.to(torch.int64),), "VE"),
             ("mismatched", (torch.cat([t, t[:, :1]], dim=1),), "VE"),
             ("nan", (_with_first(t, float("nan")),), "nonfinite"),
             ("meta", (t.to("meta"),), "device"),
@@ -1237,7 +1238,7 @@ def dict_bad(valid: dict, kind: str) -> list[tuple[str, object, str]]:
         ("list", list(valid.values()), "TE"),
         ("missing-key", {k: v for k, v in valid.items() if k != first}, "VE"),
         ("value-numpy", {**valid, first: t.numpy()}, "TE"),
-        ("value-int64", {**valid, first: t.to(torch.int64)}, "TE"),
+        ("value-int64", {**valid, first: t.to(torch.int64)}, "VE"),
         ("value-nan", {**valid, first: _with_first(t, float("nan"))}, "nonfinite"),
         ("value-requires-grad", {**valid, first: t.clone().requires_grad_()}, "same"),
         ("value-noncontiguous", {**valid, first: _noncontiguous(t)}, "same"),

@@ -192,7 +192,7 @@ def test_least_squares_rejects_nonfinite_X(fn_name, bad):
 def test_least_squares_rejects_half_precision_before_the_svd(dtype):
     from hw1.least_squares import make_problem, minimizer
 
-    with pytest.raises(TypeError, match="X must have dtype float32 or float64"):
+    with pytest.raises(ValueError, match="X must have dtype float32 or float64"):
         minimizer(pt.ls_X().to(dtype), pt.ls_y().to(dtype))
     with pytest.raises(ValueError, match="dtype must be float32 or float64"):
         make_problem(4, [1.0], dtype=dtype)
