@@ -66,8 +66,11 @@ def _records(records: object, keys: Sequence[str], name: str = "records") -> lis
         for k in _TIMES:
             if k in r:
                 check_real(r[k], f"{name}[{i}][{k!r}]", low=0, low_open=True)
-        if "runs" in r:
-            spread(r["runs"], f"{name}[{i}]['runs']")
+        runs = r.get("runs", ())
+        if isinstance(runs, str | bytes) or not isinstance(runs, Iterable):
+            raise TypeError(f"{name}[{i}]['runs'] must be a list of times")
+        for t in runs:
+            check_real(t, f"{name}[{i}]['runs']", low=0, low_open=True)
     return records
 
 
