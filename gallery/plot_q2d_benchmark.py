@@ -121,6 +121,7 @@ slopes = tables.layer_slopes(stored["cases"], L0=3, L1=10)
 one_input_counts = [
     multiply_counts(L=L)[methods.MULTIPLY_KEYS[m]] for L in config["Ls"] for m in methods.METHODS
 ]
+# exact: integer multiply counts
 assert (min(one_input_counts), max(one_input_counts)) == (6060, 93060), (
     "one input: between 6,060 and 93,060 multiplies, depending on the method and the depth"
 )
@@ -146,6 +147,7 @@ print(f"the argument checks of a public function at L = {config['limits_L']}: "
       f"({validation['min_s'] * 1e6:.2f}–{validation['max_s'] * 1e6:.2f})")
 # sphinx_gallery_start_ignore
 for L in config["Ls"]:
+    # exact: an integer count of dispatched ops
     assert best[(L, None, "jacobian_forward")]["ops"] == 5 * L + 4, (
         f"the stored count: jacobian_forward launches 5L + 4 operations at L = {L}"
     )
@@ -318,6 +320,7 @@ for L in (3, 5, 10):
             disagree.append((method, layout, L))
 print(f"{checked} (method, layout, depth) combinations counted; disagreeing: {disagree or 'none'}")
 # sphinx_gallery_start_ignore
+# exact: an integer count of combinations
 assert checked == 3 * len(methods.variants()) and not disagree, (
     "the FLOP counter agrees with multiply_counts for every method, layout and depth"
 )
@@ -344,6 +347,7 @@ for L, quoted in ((3, 4.43), (5, 4.69), (10, 4.86)):
     assert abs(c["reverse"] / c["forward"] - quoted) < 0.005, (
         f"q2-cost quotes the derivative work's ratio at L = {L} as {quoted}"
     )
+# exact: integer multiply counts
 assert [multiply_counts(L=L)["autograd_reverse"] for L in (3, 5, 10)] == [23760, 43560, 93060], (
     "q2-cost quotes (b) as implemented: 23,760, 43,560 and 93,060 multiplies"
 )

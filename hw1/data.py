@@ -13,7 +13,7 @@ The Boston housing table (Harrison and Rubinfeld, 1978) is not shipped: it comes
 from the copy that mlxtend ships; see
 :func:`load_boston` for why scikit-learn no longer provides it.
 :func:`split_indices`, :func:`standardize` and :func:`boston_split` prepare it for
-Question 1(d) (:func:`hw1.logcosh.train_boston`).
+Question 1(d) (:func:`hw1.boston.train_boston`).
 
 Non-finite entries pass through: a NaN in a table given to :func:`standardize` or
 :func:`feature_summary` gives NaN statistics for its column.
@@ -464,8 +464,8 @@ def boston_split(
     """Split the Boston table at random with a fixed seed and standardize its features.
 
     The preparation for Question 1(d), described on the :ref:`data page <data-page>`
-    and used by :func:`hw1.logcosh.train_boston` and
-    :func:`hw1.logcosh.linear_regression_baseline`.
+    and used by :func:`hw1.boston.train_boston` and
+    :func:`hw1.boston.linear_regression_baseline`.
 
     Parameters
     ----------

@@ -9,6 +9,8 @@ would draw it blank, which reads as a white pixel).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import matplotlib.pyplot as plt
 import torch
 
@@ -72,3 +74,58 @@ def image_grid(
         ax.set_title(str(int(label)), fontsize=9)
     fig.tight_layout()
     return fig
+
+
+#: The four per-layer panels of :func:`layer_profiles`: key of
+#: :func:`hw1.init_study.layer_statistics`, axis label, y scale, tanh layers only.
+PROFILE_PANELS = (
+    ("activation_mean", "mean post-activation", "linear", True),
+    ("activation_std", "std of post-activation", "log", True),
+    ("output_grad_norm", "‖dL/d(layer output)‖", "log", False),
+    ("weight_grad_norm", "‖dL/dW‖", "log", False),
+)
+
+
+def layer_profiles(
+    axes: Sequence[plt.Axes],
+    profiles: Mapping[str, dict],
+    title: str,
+    *,
+    styles: Mapping[str, Mapping[str, object]] | None = None,
+) -> None:
+    """Draw per-layer profiles of several settings on four axes, one per panel.
+
+    Parameters
+    ----------
+    axes : sequence of 4 matplotlib Axes
+        One per entry of :data:`PROFILE_PANELS`, in that order.
+    profiles : mapping
+        Setting name -> :func:`hw1.init_study.layer_statistics` result, all of one
+        depth. The post-activation panels leave out the last layer (the logits).
+    title : str
+        Prefix of each panel's title.
+    styles : mapping, optional
+        Setting name -> keyword arguments of ``Axes.plot`` (colour, marker).
+
+    Raises
+    ------
+    ValueError
+        If ``axes`` does not hold 4 axes or ``profiles`` is empty.
+    """
+    if len(axes) != len(PROFILE_PANELS):
+        raise ValueError(f"axes must hold {len(PROFILE_PANELS)} axes, got {len(axes)}")
+    if not profiles:
+        raise ValueError("profiles must hold at least one layer_statistics result")
+    depth = max(len(stats["layers"]) for stats in profiles.values())
+    for ax, (key, label, scale, hidden_only) in zip(axes, PROFILE_PANELS, strict=True):
+        for name, stats in profiles.items():
+            layers = stats["layers"][:-1] if hidden_only else stats["layers"]
+            style = dict((styles or {}).get(name, {}))
+            ax.plot([r["layer"] for r in layers], [r[key] for r in layers], label=name, **style)
+        ax.set_yscale(scale)
+        ax.set_xlabel("layer")
+        ax.set_ylabel(label)
+        ax.set_title(f"{title}: {label}", fontsize=9)
+        ax.set_xticks(range(1, depth if hidden_only else depth + 1))
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)

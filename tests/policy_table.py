@@ -506,6 +506,11 @@ TABLE: dict[str, Case] = {
         images=T,
         labels="labels",
     ),
+    "hw1.init_study.check_data": C(
+        lambda: dict(images=images(), labels=labels(), model=mlp_model()),
+        images=T,
+        labels="labels",
+    ),
     "hw1.init_study.profile_summary": C(lambda: dict(stats=layer_stats()), stats="stats"),
     "hw1.init_study.spread_over_layers": C(
         lambda: dict(stats=layer_stats(), key="weight_grad_norm"), stats="stats", key="option"
@@ -513,27 +518,27 @@ TABLE: dict[str, Case] = {
     "hw1.init_study.rises_towards_input": C(
         lambda: dict(stats=layer_stats(), key="weight_grad_norm"), stats="stats", key="option"
     ),
-    "hw1.init_study.accuracy_and_loss": C(
+    "hw1.init_training.accuracy_and_loss": C(
         lambda: dict(model=small_mlp(), images=small_images(), labels=small_labels(), chunk=3),
         model="module",
         images=T,
         labels="labels",
         chunk="int>=1",
     ),
-    "hw1.init_study.batch_indices": C(
+    "hw1.init_training.batch_indices": C(
         lambda: dict(n=10, batch_size=4, generator=_gen()),
         n="int>=1",
         batch_size="int>=1",
         generator="generator!",
     ),
-    "hw1.init_study.sgd_step_": C(
+    "hw1.init_training.sgd_step_": C(
         lambda: dict(model=small_mlp(), x=small_images(), y=small_labels(), lr=0.1),
         model="module",
         x=T,
         y="labels",
         lr="real>0",
     ),
-    "hw1.init_study.train": C(
+    "hw1.init_training.train": C(
         lambda: dict(
             model=small_mlp(),
             epochs=1,
@@ -554,7 +559,7 @@ TABLE: dict[str, Case] = {
         test_data="pair",
         evaluate_train="bool",
     ),
-    "hw1.init_study.epoch_overhead": C(
+    "hw1.init_training.epoch_overhead": C(
         lambda: dict(
             model=small_mlp(),
             images=small_images(),
@@ -581,7 +586,7 @@ TABLE: dict[str, Case] = {
         seed="seed",
         width="int>=1",
     ),
-    "hw1.init_study.train_from_seed": C(
+    "hw1.init_training.train_from_seed": C(
         lambda: dict(
             depth=2,
             d="xavier",
@@ -603,7 +608,7 @@ TABLE: dict[str, Case] = {
         train_data="pair",
         test_data="pair",
     ),
-    "hw1.init_study.over_seeds": C(
+    "hw1.init_training.over_seeds": C(
         lambda: dict(
             records=[{"d": 1, "seed": s, "acc": 0.5 + s / 10} for s in range(3)],
             keys=["acc"],
@@ -618,7 +623,7 @@ TABLE: dict[str, Case] = {
         profiles="stats_map",
         key="option",
     ),
-    "hw1.init_study.depth_sweep": C(
+    "hw1.init_training.depth_sweep": C(
         lambda: dict(
             depths=[2],
             settings={"xavier": "xavier"},
@@ -699,10 +704,10 @@ TABLE: dict[str, Case] = {
         target_scale="real",
         dtype="dtype",
     ),
-    "hw1.logcosh.linear_regression_baseline": C(
+    "hw1.boston.linear_regression_baseline": C(
         lambda: dict(seed=0, test_fraction=0.2), seed="seed", test_fraction="real(0,1)"
     ),
-    "hw1.logcosh.train_boston": C(
+    "hw1.boston.train_boston": C(
         lambda: dict(
             epochs=1,
             seed=0,
@@ -720,15 +725,15 @@ TABLE: dict[str, Case] = {
         lr="real>0",
         batch_size="int>=1",
     ),
-    "hw1.logcosh.boston_over_splits": C(
+    "hw1.boston.boston_over_splits": C(
         lambda: dict(n_splits=2, epochs=1, seed=0),
         slow=True,
         n_splits="int>=1",
         epochs="int>=1",
         seed="seed",
     ),
-    "hw1.logcosh.summarize_splits": C(lambda: dict(splits=_splits()), splits="records"),
-    "hw1.logcosh.first_epoch_below": C(
+    "hw1.boston.summarize_splits": C(lambda: dict(splits=_splits()), splits="records"),
+    "hw1.boston.first_epoch_below": C(
         lambda: dict(curves=np.array([[3.0, 2.0, 1.0], [3.0, 1.5, 0.5]]), levels=1.6),
         nonfinite="rejected",
         curves="array",

@@ -4,9 +4,10 @@ Two floating-point computations agree to the last bit only on some CPU code path
 (vector width, MKL path, thread count), so an ``==`` or ``!=`` inside an ``assert`` in
 ``gallery/**/*.py`` fails this test unless
 
-1. one operand is a str, bytes or None literal, an f-string, or a tuple, list or set
-   of them (a float never equals one); or both operands are obviously not floats: an
-   int or bool literal (or one negated); one of the operands above; ``len(...)``,
+1. one operand is a str, bytes or None literal, an f-string, a ``str(...)`` or
+   ``repr(...)`` call, or a tuple, list or set of them (a float never equals one); or
+   both operands are obviously not floats: an int or bool literal (or one negated);
+   one of the operands above; ``len(...)``,
    ``type(...)``, ``int(...)``, ``str(...)``, ``bool(...)``, ``repr(...)``, ``id(...)``
    or ``isinstance(...)``; an attribute named ``shape``, ``dtype``, ``ndim``,
    ``device``, ``name``, ``__name__``, ``exit_code`` or ``returncode``; an index into
@@ -64,11 +65,13 @@ def not_a_float(node: ast.expr) -> bool:
 
 
 def text(node: ast.expr) -> bool:
-    """Whether ``node`` is a str, bytes or None literal, an f-string, or a tuple of them."""
+    """Whether ``node`` is a str, bytes or None literal, an f-string, ``str()``/``repr()``."""
     if isinstance(node, ast.Constant):
         return node.value is None or isinstance(node.value, str | bytes)
     if isinstance(node, ast.Tuple | ast.List | ast.Set):
         return bool(node.elts) and all(text(e) for e in node.elts)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in {"str", "repr"}
     return isinstance(node, ast.JoinedStr)
 
 

@@ -301,7 +301,7 @@ def test_time_methods_budgets_are_bounded(key, value):
 
 
 def test_numpy_integers_are_accepted_as_sizes():
-    from hw1.init_study import batch_indices
+    from hw1.init_training import batch_indices
 
     a = batch_indices(np.int64(10), np.int64(4), pt._gen())
     b = batch_indices(10, 4, pt._gen())

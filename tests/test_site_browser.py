@@ -114,9 +114,20 @@ def _all_pages() -> list[str]:
 
 
 def _api_module(name: str) -> str | None:
-    """``hw1.bench`` for ``generated/hw1.bench.run_cases.html``; None for other pages."""
-    match = re.fullmatch(r"generated/(hw1(?:\.[a-z_]+)?)(\.[A-Za-z_]\w*)?\.html", name)
-    return match and match.group(1)
+    """``hw1.bench.tables`` for ``generated/hw1.bench.tables.case_table.html``; else None.
+
+    A dotted name is a module page when it names a module or package of the source
+    tree (``generated/hw1.bench.tables.html``); otherwise its last part is a member.
+    """
+    match = re.fullmatch(r"generated/(hw1(?:\.[A-Za-z_]\w*)*)\.html", name)
+    if not match:
+        return None
+    dotted = match.group(1)
+    if (ROOT / Path(*dotted.split("."))).with_suffix(".py").is_file() or (
+        ROOT / Path(*dotted.split(".")) / "__init__.py"
+    ).is_file():
+        return dotted
+    return dotted.rpartition(".")[0]
 
 
 def _pages() -> list[str]:
@@ -491,7 +502,11 @@ def _cut_off(page) -> list[str]:
 
 def test_nothing_is_cut_off_on_a_phone(server, phone):
     """At 390x844 a wide equation or table may scroll in its own box, never be cut off."""
-    pages = [*_math_pages(), "auto_examples/plot_q4_init_study.html"]
+    pages = [
+        *_math_pages(),
+        "auto_examples/plot_q4a_initial_signals.html",
+        "auto_examples/plot_q4d_training_and_depth.html",
+    ]
     problems = {}
     for name in pages:
         if not (SITE / name).is_file():
@@ -508,8 +523,51 @@ def test_nothing_is_cut_off_on_a_phone(server, phone):
 # -- Tables and copy buttons ----------------------------------------------------------
 
 
+class _VisibleCode(html.parser.HTMLParser):
+    """Collect the text of the code blocks a reader sees (``div.highlight-Python pre``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # > 0 inside a <pre> of a code block
+        self.in_code_div = 0
+        self.blocks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag == "div" and "highlight-Python" in classes:
+            self.in_code_div += 1
+        elif tag == "pre" and self.in_code_div:
+            self.depth += 1
+            self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "pre" and self.depth:
+            self.depth -= 1
+        elif tag == "div" and self.in_code_div and not self.depth:
+            self.in_code_div -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.blocks[-1] += data
+
+
+def test_gallery_pages_show_no_assert_in_their_code():
+    """Build checks sit in sphinx-gallery ignore blocks: they run, but readers see none."""
+    pages = sorted((SITE / "auto_examples").rglob("plot_*.html"))
+    assert len(pages) >= 9, "expected the gallery pages"
+    shown = {}
+    for path in pages:
+        parser = _VisibleCode()
+        parser.feed(path.read_text(encoding="utf-8"))
+        assert parser.blocks, f"{path.name}: no code block found"
+        hits = [line for block in parser.blocks for line in block.splitlines() if "assert " in line]
+        if hits:
+            shown[path.name] = hits
+    assert not shown, shown
+
+
 def test_q4_example_shows_its_results_as_html_tables(server, page):
-    page.goto(f"{server}/auto_examples/plot_q4_init_study.html", wait_until="load")
+    page.goto(f"{server}/auto_examples/plot_q4a_initial_signals.html", wait_until="load")
     shapes = page.eval_on_selector_all(
         ".bd-article table.dataframe",
         "els => els.map(t => [t.querySelectorAll('thead th').length,"
@@ -538,7 +596,7 @@ def test_copy_buttons_copy_code_only(server, page):
     (tests/test_docs_config.py): no page here shows a ``>>>`` prompt.
     """
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(f"{server}/auto_examples/plot_q4_init_study.html", wait_until="load")
+    page.goto(f"{server}/auto_examples/plot_q4a_initial_signals.html", wait_until="load")
     page.wait_for_selector("button.copybtn", state="attached")
     code = page.locator(".bd-article div.highlight-Python pre")
     buttons = page.locator(".bd-article div.highlight-Python button.copybtn")
@@ -562,7 +620,7 @@ def test_screenshots(server, browser):
         ("home", "index.html", False, None),
         ("derivation-folded", derivations[0], False, FOLDABLE),
         ("derivation-open", derivations[0], True, FOLDABLE),
-        ("example", "auto_examples/plot_q4_init_study.html", False, "table.dataframe"),
+        ("example", "auto_examples/plot_q4d_training_and_depth.html", False, "table.dataframe"),
     ]
     for device, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
         page = _new_page(browser, viewport)
