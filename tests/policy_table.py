@@ -164,6 +164,13 @@ def small_mlp():
     return MLP(2, 4, in_features=6, out_features=3)
 
 
+def four_axes() -> list:
+    from matplotlib.figure import Figure
+
+    fig = Figure()  # not registered with pyplot: nothing to close
+    return [fig.add_subplot(1, 4, i) for i in range(1, 5)]
+
+
 def layer_stats() -> dict:
     from hw1.init_study import layer_statistics
 
@@ -482,6 +489,14 @@ TABLE: dict[str, Case] = {
         labels="labels:titles",
         ncols="int>=1",
         side="int>=1",
+    ),
+    "hw1.plotting.layer_profiles": C(
+        lambda: dict(axes=four_axes(), profiles={"a": layer_stats()}, title="t", styles={"a": {}}),
+        compare=False,
+        axes="axes",
+        profiles="stats_map",
+        title="str",
+        styles="mapping?",
     ),
     # init_study (moving: helper gallery splits it)
     "hw1.init_study.MLP": C(
@@ -1168,6 +1183,17 @@ def bad_values(kind: str, valid: object) -> list[tuple[str, object, str]]:
         ]
     if kind == "config":  # a BenchConfig (None is the default)
         return [("str", "quick", "TE"), ("dict", {"runs": 1}, "TE"), ("int", 3, "TE")]
+    if kind == "axes":  # four matplotlib Axes
+        return [
+            ("str", "abcd", "TE"),
+            ("None", None, "TE"),
+            ("too-few", valid[:3], "VE"),
+            ("not-axes", [1, 2, 3, 4], "TE"),
+        ]
+    if kind == "str":
+        return [("None", None, "TE"), ("int", 3, "TE")]
+    if kind == "mapping?":  # a dict, or None
+        return [("str", "red", "TE"), ("int", 3, "TE")]
     if kind == "callable?":
         return [("str", "f", "TE"), ("int", 3, "TE")]
     if kind == "pairs":  # (method, layout) pairs
