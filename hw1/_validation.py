@@ -3,8 +3,9 @@
 The policy, the standard library's:
 
 - a wrong **type** raises :class:`TypeError` (``"eps must be a real number, got str"``);
-- a wrong **value, shape, option or missing key** raises :class:`ValueError`
-  (``"eps must be > 0, got -1.0"``).
+- a wrong **value, shape, dtype, device, option or missing key** raises
+  :class:`ValueError` (``"eps must be > 0, got -1.0"``). A tensor of the wrong dtype,
+  or two tensors of different dtypes, is a tensor with the wrong value: ValueError.
 
 Every message names the argument and says what was expected. Real numbers include
 numpy scalars; ``bool`` is not a number. Each check returns the value it accepted,
@@ -16,8 +17,11 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
 
+import numpy as np
 import torch
 
 
@@ -151,6 +155,41 @@ def check_option(value: object, name: str, options: Collection[str]) -> str:
     return value
 
 
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is a ``bool`` (numpy's included), else raise ``TypeError``."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {_type_name(value)}")
+    return bool(value)
+
+
+def check_callable(value: object, name: str, *, optional: bool = False) -> object:
+    """Return ``value`` if it is callable (or ``None`` where ``optional``).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not callable.
+    """
+    if not (callable(value) or (optional and value is None)):
+        raise TypeError(f"{name} must be callable, got {_type_name(value)}")
+    return value
+
+
+def check_path(value: object, name: str, *, optional: bool = False) -> Path | None:
+    """Return ``value`` as a :class:`~pathlib.Path` (``None`` stays ``None`` where ``optional``).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a ``str`` or ``os.PathLike``.
+    """
+    if optional and value is None:
+        return None
+    if not isinstance(value, str | os.PathLike):
+        raise TypeError(f"{name} must be a str or path, got {_type_name(value)}")
+    return Path(value)
+
+
 def check_keys(mapping: object, name: str, required: Collection[str]) -> Mapping:
     """Return ``mapping`` if it is a mapping holding every key in ``required``.
 
@@ -238,16 +277,17 @@ def check_floating(
     Raises
     ------
     TypeError
-        If ``value`` is not a tensor, not floating point, or not of ``dtype``.
+        If ``value`` is not a tensor.
     ValueError
-        If its rank, shape or device is wrong, or ``finite`` and it holds NaN or inf.
+        If it is not floating point or not of ``dtype``, its rank, shape or device is
+        wrong, or ``finite`` and it holds NaN or inf.
     """
     check_tensor(value, name)
     if not value.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+        raise ValueError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
     source = f" like {like}" if like else ""
     if dtype is not None and value.dtype != dtype:
-        raise TypeError(f"{name} must have dtype {dtype}{source}, got {value.dtype}")
+        raise ValueError(f"{name} must have dtype {dtype}{source}, got {value.dtype}")
     if device is not None and value.device != device:
         raise ValueError(f"{name} must be on device {device}{source}, got {value.device}")
     if shape is not None:
@@ -284,12 +324,12 @@ def check_linalg_dtype(value: torch.Tensor, name: str) -> torch.Tensor:
 
     Raises
     ------
-    TypeError
+    ValueError
         For any other dtype (float16 and bfloat16 pass :func:`check_floating` but
         ``torch.linalg`` has no kernels for them).
     """
     if value.dtype not in (torch.float32, torch.float64):
-        raise TypeError(
+        raise ValueError(
             f"{name} must have dtype float32 or float64 (linear algebra), got {value.dtype}"
         )
     return value
@@ -345,9 +385,10 @@ def check_images_labels(
     Raises
     ------
     TypeError
-        If either is not a tensor, ``images`` is not floating or ``labels`` not int64.
+        If either is not a tensor.
     ValueError
-        If the shapes are wrong or disagree, the batch is empty, an image holds NaN
+        If ``images`` is not floating or ``labels`` not int64, the shapes are wrong or
+        disagree, the batch is empty, an image holds NaN
         or inf, the tensors are on different devices, or a label lies outside the
         classes.
     """
@@ -355,7 +396,7 @@ def check_images_labels(
     check_floating(images, x, shape=(None, n_features), what=f"(B, {n_features})")
     check_tensor(labels, y)
     if labels.dtype != torch.int64:
-        raise TypeError(f"{y} must be int64 class indices, got {labels.dtype}")
+        raise ValueError(f"{y} must be int64 class indices, got {labels.dtype}")
     if labels.shape != images.shape[:1]:
         raise ValueError(
             f"{y} must have shape ({images.shape[0]},) to match {x}, got {tuple(labels.shape)}"

@@ -432,10 +432,11 @@ def standardize(train: torch.Tensor, *others: torch.Tensor) -> tuple[torch.Tenso
     Raises
     ------
     TypeError
-        If a table is not a floating-point tensor or its dtype differs from ``train``'s.
+        If a table is not a tensor.
     ValueError
-        If a table is not 2-D, ``train`` has no rows, or a table has a different number
-        of columns or another device than ``train``.
+        If a table is not floating point or its dtype differs from ``train``'s, is not
+        2-D, ``train`` has no rows, or a table has a different number of columns or
+        another device than ``train``.
     """
     check_floating(train, "train", ndim=2, what="(N, F)")
     if train.shape[0] == 0:

@@ -91,11 +91,11 @@ def numerical_gradient(
     Raises
     ------
     TypeError
-        If ``t`` is not a floating-point tensor, ``f`` is not callable, ``eps`` is
-        not a real number or ``f`` does not return a number.
+        If ``t`` is not a tensor, ``f`` is not callable, ``eps`` is not a real number
+        or ``f`` does not return a number.
     ValueError
-        If ``eps`` is not positive and finite, is too small to move an entry of
-        ``t`` in its dtype, or ``f`` returns more than one value.
+        If ``t`` is not floating point, ``eps`` is not positive and finite, is too small
+        to move an entry of ``t`` in its dtype, or ``f`` returns more than one value.
     """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
@@ -160,10 +160,10 @@ def compare_gradients(
     Raises
     ------
     TypeError
-        If either argument is not a mapping or an entry is not a floating-point tensor.
+        If either argument is not a mapping or an entry is not a tensor.
     ValueError
-        If the keys differ, two matching tensors have different shapes or devices, or
-        one is on the ``meta`` device.
+        If an entry is not floating point, the keys differ, two matching tensors have
+        different shapes or devices, or one is on the ``meta`` device.
     """
     check_keys(reference, "reference", ())
     check_keys(computed, "computed", ())
@@ -227,11 +227,10 @@ def step_size_sweep(
     Raises
     ------
     TypeError
-        If ``t`` or ``reference`` is not a floating-point tensor, or a step is not a
-        real number.
+        If ``t`` or ``reference`` is not a tensor, or a step is not a real number.
     ValueError
-        If ``steps`` is empty, a step is not positive, or ``reference`` is shaped
-        differently from ``t``.
+        If ``t`` or ``reference`` is not floating point, ``steps`` is empty, a step is
+        not positive, or ``reference`` is shaped differently from ``t``.
     """
     check_floating(t, "t")
     _check_has_values(t, "t")

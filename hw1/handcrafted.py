@@ -93,11 +93,11 @@ def xnor(x: torch.Tensor) -> torch.Tensor:
     TypeError
         If ``x`` is not a tensor.
     ValueError
-        If ``x`` is not of shape (N, 2) or holds a value other than 0 and 1.
+        If ``x`` is complex, not of shape (N, 2), or holds a value other than 0 and 1.
     """
     check_tensor(x, "x")
     if x.is_complex():
-        raise TypeError(f"x must be a real tensor, got dtype {x.dtype}")
+        raise ValueError(f"x must be a real tensor, got dtype {x.dtype}")
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"x must have shape (N, 2), got {tuple(x.shape)}")
     if x.device.type == "meta":
@@ -122,7 +122,9 @@ def tent(x: torch.Tensor) -> torch.Tensor:
     Raises
     ------
     TypeError
-        If ``x`` is not a floating-point tensor.
+        If ``x`` is not a tensor.
+    ValueError
+        If ``x`` is not floating point.
     """
     check_floating(x, "x")
     zero = torch.zeros((), dtype=x.dtype, device=x.device)
@@ -149,9 +151,9 @@ def soft_threshold(x: torch.Tensor, s: float) -> torch.Tensor:
     Raises
     ------
     TypeError
-        If ``x`` is not a floating-point tensor or ``s`` not a real number.
+        If ``x`` is not a tensor or ``s`` not a real number.
     ValueError
-        If ``s`` is negative or not finite.
+        If ``x`` is not floating point, or ``s`` is negative or not finite.
     """
     check_floating(x, "x")
     s = _check_threshold(s)
@@ -291,10 +293,10 @@ def run_on_grid(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
     Raises
     ------
     TypeError
-        If ``net`` is not a module, ``x`` not a floating-point tensor, or ``x`` lacks
-        the dtype of the network's parameters.
+        If ``net`` is not a module or ``x`` not a tensor.
     ValueError
-        If ``x`` is not one-dimensional or not on the device of the network's
+        If ``x`` is not floating point or lacks the dtype of the network's parameters,
+        is not one-dimensional or not on the device of the network's
         parameters, or the network does not return shape (N, 1).
     """
     _check_net(net)
@@ -330,10 +332,11 @@ def max_abs_error(
     Raises
     ------
     TypeError
-        If ``net`` is not a module, ``target`` not callable or ``x`` not floating.
+        If ``net`` is not a module, ``target`` not callable or ``x`` not a tensor.
     ValueError
-        If ``x`` is not one-dimensional or empty, or ``target`` does not return a
-        tensor of shape (N,) (an (N, 1) result would broadcast to an (N, N) error).
+        If ``x`` is not floating point, not one-dimensional or empty, or ``target`` does
+        not return a tensor of shape (N,) (an (N, 1) result would broadcast to an (N, N)
+        error).
     """
     if not callable(target):
         raise TypeError(f"target must be callable, got {type(target).__name__}")

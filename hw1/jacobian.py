@@ -198,7 +198,7 @@ def split_weights(weights: Mapping[str, torch.Tensor]) -> tuple[list[torch.Tenso
             raise ValueError(f"weights[{key!r}] must be 2-D, got shape {tuple(w.shape)}")
     dtype, where = W1.dtype, W1.device
     if not dtype.is_floating_point:
-        raise TypeError(f"weights['W1'] must have a floating dtype, got {dtype}")
+        raise ValueError(f"weights['W1'] must have a floating dtype, got {dtype}")
     K = W1.shape[0]
     square = (K, K)
     for w in hidden[1:]:
@@ -256,9 +256,9 @@ def check_input(x: torch.Tensor, W1: torch.Tensor) -> None:
     Raises
     ------
     TypeError
-        If ``x`` is not a tensor, or its dtype or device differs from ``W1``'s.
+        If ``x`` is not a tensor.
     ValueError
-        If its shape does not fit ``W1``.
+        If its shape does not fit ``W1``, or its dtype or device differs from ``W1``'s.
     """
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
@@ -269,8 +269,7 @@ def check_input(x: torch.Tensor, W1: torch.Tensor) -> None:
             f"match W1 of shape {tuple(W1.shape)}"
         )
     if x.dtype is not W1.dtype or x.device != W1.device:
-        error = TypeError if x.dtype is not W1.dtype else ValueError
-        raise error(
+        raise ValueError(
             f"x is {x.dtype} on {x.device}; expected {W1.dtype} on {W1.device} like the weights"
         )
 
@@ -292,10 +291,11 @@ def network_sizes(weights: Mapping[str, torch.Tensor]) -> tuple[int, int, int, i
     Raises
     ------
     ValueError
-        If a layer is missing, the numbering has a gap, a key is unknown, or a shape does
-        not chain; the message names the key and the shape it should have.
+        If a layer is missing, the numbering has a gap, a key is unknown, a shape does
+        not chain, the dtype is not floating or differs between entries, or the
+        entries lie on different devices; the message names the key.
     TypeError
-        If an entry is not a tensor or the dtype is not floating.
+        If an entry is not a tensor.
     """
     hidden, WF = split_weights(weights)
     K, D = hidden[0].shape

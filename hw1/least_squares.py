@@ -89,9 +89,10 @@ def gradient(X: torch.Tensor, w: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     Raises
     ------
     ValueError
-        If the shapes do not fit together.
+        If the shapes do not fit together, an argument is not floating point or the
+        dtypes differ.
     TypeError
-        If an argument is not a floating-point tensor or the dtypes differ.
+        If an argument is not a tensor.
     """
     _check_problem(X, y, w=w, w_name="w")
     return X.T @ (X @ w - y)
@@ -172,9 +173,10 @@ def gd_iterates(
     Raises
     ------
     TypeError
-        If an argument has the wrong type, or ``y``, ``w0`` lack the dtype of ``X``.
+        If an argument has the wrong type.
     ValueError
-        If the shapes do not fit, ``alpha <= 0`` or ``k < 0``.
+        If ``y``, ``w0`` lack the dtype of ``X``, the shapes do not fit, ``alpha <= 0``
+        or ``k < 0``.
     """
     _check_problem(X, y, w=w0, w_name="w0")
     alpha = _check_alpha(alpha)
@@ -237,9 +239,10 @@ def closed_form_iterate(
     Raises
     ------
     TypeError
-        If an argument has the wrong type, or ``y``, ``w0`` lack the dtype of ``X``.
+        If an argument has the wrong type.
     ValueError
-        If the shapes do not fit, ``alpha <= 0``, ``k < 0`` or ``method`` is unknown.
+        If ``y``, ``w0`` lack the dtype of ``X``, the shapes do not fit, ``alpha <= 0``,
+        ``k < 0`` or ``method`` is unknown.
     """
     _check_problem(X, y, w=w0, w_name="w0")
     alpha = _check_alpha(alpha)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import torch
 
-from hw1._validation import check_floating, check_positive_int, check_tensor
+from hw1._validation import check_floating, check_positive_int, check_real, check_tensor
 
 
 def image_grid(
@@ -44,11 +44,11 @@ def image_grid(
     Raises
     ------
     TypeError
-        If ``images`` is not a floating-point tensor, ``labels`` not an integer
-        tensor, or ``ncols`` or ``side`` not an int.
+        If ``images`` or ``labels`` is not a tensor, or ``ncols`` or ``side`` not an int.
     ValueError
-        If a shape is wrong, there are no images, a tensor is not on the CPU, a pixel
-        is not finite, or ``ncols`` or ``side`` is below 1.
+        If ``images`` is not floating point or ``labels`` not integer, a shape is wrong,
+        there are no images, a tensor is not on the CPU, a pixel is not finite, or
+        ``ncols`` or ``side`` is below 1.
     """
     ncols = check_positive_int(ncols, "ncols")
     side = check_positive_int(side, "side")
@@ -56,7 +56,7 @@ def image_grid(
     check_floating(images, "images", shape=(None, n_pixels), what=f"(N, {n_pixels})")
     check_tensor(labels, "labels")
     if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
-        raise TypeError(f"labels must be an integer tensor, got dtype {labels.dtype}")
+        raise ValueError(f"labels must be an integer tensor, got dtype {labels.dtype}")
     if len(images) == 0:
         raise ValueError("images must hold at least one image, got N = 0")
     if labels.shape != images.shape[:1]:
@@ -86,6 +86,25 @@ PROFILE_PANELS = (
 )
 
 
+def _check_profiles(profiles: object) -> None:
+    """Check that each profile holds, per layer, the finite numbers the panels draw."""
+    if not isinstance(profiles, Mapping):
+        raise TypeError(f"profiles must be a dict, got {type(profiles).__name__}")
+    if not profiles:
+        raise ValueError("profiles must hold at least one layer_statistics result")
+    keys = ("layer", *(panel[0] for panel in PROFILE_PANELS))
+    for name, stats in profiles.items():
+        where = f"profiles[{name!r}]"
+        layers = stats.get("layers") if isinstance(stats, Mapping) else None
+        if not isinstance(layers, list) or not layers:
+            raise ValueError(f"{where} must be a layer_statistics result with 'layers'")
+        for i, row in enumerate(layers):
+            if not isinstance(row, Mapping) or any(k not in row for k in keys):
+                raise ValueError(f"{where}['layers'][{i}] must hold the keys {list(keys)}")
+            for k in keys:
+                check_real(row[k], f"{where}['layers'][{i}][{k!r}]")
+
+
 def layer_profiles(
     axes: Sequence[plt.Axes],
     profiles: Mapping[str, dict],
@@ -109,13 +128,26 @@ def layer_profiles(
 
     Raises
     ------
+    TypeError
+        If ``axes`` does not hold matplotlib Axes, ``profiles`` or ``styles`` is not a
+        mapping, or ``title`` is not a str.
     ValueError
-        If ``axes`` does not hold 4 axes or ``profiles`` is empty.
+        If ``axes`` does not hold 4 axes, ``profiles`` is empty, a profile lacks a key
+        a panel reads, or a value is NaN or inf.
     """
+    if isinstance(axes, str | bytes | Mapping) or not hasattr(axes, "__iter__"):
+        raise TypeError(f"axes must be a sequence of matplotlib Axes, got {type(axes).__name__}")
+    axes = list(axes)
     if len(axes) != len(PROFILE_PANELS):
         raise ValueError(f"axes must hold {len(PROFILE_PANELS)} axes, got {len(axes)}")
-    if not profiles:
-        raise ValueError("profiles must hold at least one layer_statistics result")
+    for i, ax in enumerate(axes):
+        if not isinstance(ax, plt.Axes):
+            raise TypeError(f"axes[{i}] must be a matplotlib Axes, got {type(ax).__name__}")
+    _check_profiles(profiles)
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a str, got {type(title).__name__}")
+    if styles is not None and not isinstance(styles, Mapping):
+        raise TypeError(f"styles must be a dict or None, got {type(styles).__name__}")
     depth = max(len(stats["layers"]) for stats in profiles.values())
     for ax, (key, label, scale, hidden_only) in zip(axes, PROFILE_PANELS, strict=True):
         for name, stats in profiles.items():

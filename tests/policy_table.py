@@ -9,7 +9,8 @@ this table, so a function without an entry fails the test.
 Expectations:
 
 ``TE`` / ``VE``
-    TypeError / ValueError whose message names the argument.
+    TypeError / ValueError whose message names the argument. A tensor of the wrong
+    dtype is a wrong value (ValueError), as DEVELOPERS.md says.
 ``same``
     A valid variant (numpy integer, non-contiguous or grad-requiring tensor): the
     call must return what the plain valid call returns.
@@ -163,6 +164,13 @@ def small_mlp():
     return MLP(2, 4, in_features=6, out_features=3)
 
 
+def four_axes() -> list:
+    from matplotlib.figure import Figure
+
+    fig = Figure()  # not registered with pyplot: nothing to close
+    return [fig.add_subplot(1, 4, i) for i in range(1, 5)]
+
+
 def layer_stats() -> dict:
     from hw1.init_study import layer_statistics
 
@@ -171,7 +179,7 @@ def layer_stats() -> dict:
 
 @functools.cache
 def _bench_doc() -> dict:
-    from hw1.bench import load_results
+    from hw1.bench.results import load_results
 
     return load_results("cpu")
 
@@ -192,6 +200,33 @@ def bench_sweep() -> list[dict]:
 
 def timing_calls() -> dict:
     return {"one": (quad, (torch.ones(3),))}
+
+
+def _tiny_config_fields() -> dict:
+    """A benchmark of a second: one run, one depth, one input, one sweep size."""
+    return dict(
+        runs=1,
+        Ls=(1,),
+        batches=(None,),
+        sweep_Ds=(2,),
+        D=2,
+        K=4,
+        P=3,
+        sweep_L=1,
+        sweep_N=2,
+        big=8,
+        dtype=torch.float64,
+        min_run_time=0.002,
+        rounds=1,
+        num_threads=1,
+        seed=0,
+    )
+
+
+def tiny_config():
+    from hw1.bench.config import BenchConfig
+
+    return BenchConfig(**_tiny_config_fields())
 
 
 # -- the table ----------------------------------------------------------------------------
@@ -328,6 +363,16 @@ TABLE: dict[str, Case] = {
     "hw1.jacobian.jacobian_reverse_manual": C(
         lambda: dict(weights=weights(), x=x_batch()), weights="weights", x=T
     ),
+    "hw1.jacobian.split_weights": C(lambda: dict(weights=weights()), weights="weights"),
+    "hw1.jacobian.check_input": C(
+        lambda: dict(x=x_batch(), W1=weights()["W1"]), values_used=False, x=T
+    ),
+    # Documented as checking nothing: the lean baseline bench times after validating once
+    # with split_weights and check_input (both swept above); its result is tested in
+    # tests/test_jacobian.py.
+    "hw1.jacobian.jacobian_reverse_unchecked": C(
+        lambda: dict(hidden=list(weights().values())[:-1], WF=weights()["WF"], x=x_batch())
+    ),
     "hw1.jacobian.multiply_counts": C(
         lambda: dict(D=2, K=30, P=10, L=3), D="int>=1", K="int>=1", P="int>=1", L="int>=1"
     ),
@@ -408,6 +453,7 @@ TABLE: dict[str, Case] = {
         lambda: dict(split="test", root=None), split="option", root="path?", slow=True
     ),
     "hw1.data.load_boston": C(lambda: dict()),
+    "hw1.data.find_mnist": C(lambda: dict(), compare=False),
     "hw1.data.feature_summary": C(
         lambda: dict(data=np.arange(6.0).reshape(3, 2), names=["a", "b"]),
         data="array",
@@ -443,6 +489,14 @@ TABLE: dict[str, Case] = {
         labels="labels:titles",
         ncols="int>=1",
         side="int>=1",
+    ),
+    "hw1.plotting.layer_profiles": C(
+        lambda: dict(axes=four_axes(), profiles={"a": layer_stats()}, title="t", styles={"a": {}}),
+        compare=False,
+        axes="axes",
+        profiles="stats_map",
+        title="str",
+        styles="mapping?",
     ),
     # init_study (moving: helper gallery splits it)
     "hw1.init_study.MLP": C(
@@ -700,23 +754,35 @@ TABLE: dict[str, Case] = {
         curves="array",
         levels="real|array",
     ),
-    # bench (moving: helper bench turns it into a subpackage)
-    "hw1.bench.variants": C(lambda: dict(methods=("jacobian_forward", "jacrev")), methods="names"),
-    "hw1.bench.timed_call": C(
-        lambda: dict(method="jacobian_forward", layout="columns", weights=weights(), x=x_batch()),
+    # bench (the subpackage hw1.bench)
+    "hw1.bench.config.BenchConfig": C(
+        lambda: dict(**_tiny_config_fields()),
         compare=False,
-        method="option",
-        layout="option",
-        weights="weights",
-        x=T,
+        runs="int>=1",
+        Ls="ints>=1",
+        batches="batches",
+        sweep_Ds="ints>=1:any-length",
+        D="int>=1",
+        K="int>=1",
+        P="int>=1",
+        sweep_L="int>=1",
+        sweep_N="int>=1",
+        big="int>=1",
+        dtype="dtype",
+        min_run_time="seconds",
+        rounds="int>=1",
+        num_threads="int>=1",
+        seed="seed",
     ),
-    "hw1.bench.check_methods": C(
-        lambda: dict(weights=weights(), x=x_batch(), pairs=[("jacobian_forward", "columns")]),
-        weights="weights",
-        x=T,
+    "hw1.bench.timing.check_device": C(lambda: dict(device="cpu"), device="option"),
+    "hw1.bench.timing.check_calls": C(
+        lambda: dict(calls=timing_calls()), compare=False, calls="calls"
     ),
-    "hw1.bench.dispatched_ops": C(lambda: dict(fn=quad, args=(torch.ones(3),)), fn="callable"),
-    "hw1.bench.time_methods": C(
+    "hw1.bench.config.check_config": C(lambda: dict(config=tiny_config()), config="config"),
+    "hw1.bench.methods.check_pairs": C(
+        lambda: dict(pairs=[("jacrev", "rows"), ("jacobian_forward", "columns")]), pairs="pairs"
+    ),
+    "hw1.bench.timing.time_methods": C(
         lambda: dict(
             calls=timing_calls(), min_run_time=0.004, rounds=1, num_threads=1, block_s=0.001
         ),
@@ -727,191 +793,161 @@ TABLE: dict[str, Case] = {
         num_threads="int>=1",
         block_s="seconds",
     ),
-    "hw1.bench.time_call": C(
-        lambda: dict(fn=quad, args=(torch.ones(3),), min_run_time=0.004, num_threads=1),
-        compare=False,
-        fn="callable",
-        min_run_time="seconds",
-        num_threads="int>=1",
+    "hw1.bench.methods.variants": C(
+        lambda: dict(methods=("jacobian_forward", "jacrev")), methods="names"
     ),
-    "hw1.bench.run_cases": C(
+    "hw1.bench.methods.timed_call": C(
+        lambda: dict(method="jacobian_forward", layout="columns", weights=weights(), x=x_batch()),
+        compare=False,
+        method="option",
+        layout="option",
+        weights="weights",
+        x=T,
+    ),
+    "hw1.bench.methods.verify_methods": C(
+        lambda: dict(weights=weights(), x=x_batch(), pairs=[("jacobian_forward", "columns")]),
+        nonfinite="rejected",
+        weights="weights",
+        x=T,
+        pairs="pairs",
+    ),
+    "hw1.bench.methods.benchmark_problem": C(
+        lambda: dict(D=2, K=4, P=3, L=2, N=3, dtype=torch.float64, device="cpu", seed=0),
+        D="int>=1",
+        K="int>=1",
+        P="int>=1",
+        L="int>=1",
+        N="int>=1?",
+        dtype="dtype",
+        device="option",
+        seed="seed",
+    ),
+    "hw1.bench.limits.dispatched_ops": C(
+        lambda: dict(fn=quad, args=(torch.ones(3),)), fn="callable"
+    ),
+    "hw1.bench.limits.measure_limits": C(
+        lambda: dict(device="cpu", config=tiny_config()),
+        compare=False,
+        slow=True,
+        device="option",
+        config="config",
+    ),
+    "hw1.bench.benchmark.run_cases": C(
         lambda: dict(
-            Ls=(2,),
-            batches=(None,),
+            device="cpu",
+            config=tiny_config(),
             methods=("jacobian_forward",),
-            D=2,
-            K=4,
-            P=3,
-            min_run_time=0.004,
-            rounds=1,
-            num_threads=1,
-            seed=0,
-            check=True,
+            verify=True,
+            progress=None,
         ),
         compare=False,
         slow=True,
-        Ls="ints>=1",
+        device="option",
+        config="config",
         methods="names",
-        D="int>=1",
-        K="int>=1",
-        P="int>=1",
-        min_run_time="seconds",
-        rounds="int>=1",
-        seed="seed",
+        verify="bool",
+        progress="callable?",
     ),
-    "hw1.bench.run_sweep": C(
+    "hw1.bench.benchmark.run_sweep": C(
         lambda: dict(
-            Ds=(2,),
+            device="cpu",
+            config=tiny_config(),
             pairs=(("jacobian_forward", "columns"),),
-            K=4,
-            P=3,
-            L=2,
-            N=4,
-            min_run_time=0.004,
-            rounds=1,
-            num_threads=1,
-            seed=0,
+            verify=True,
+            progress=None,
         ),
         compare=False,
         slow=True,
-        Ds="ints>=1",
-        K="int>=1",
-        P="int>=1",
-        L="int>=1",
-        N="int>=1",
-        min_run_time="seconds",
-        rounds="int>=1",
-        seed="seed",
+        device="option",
+        config="config",
+        pairs="pairs",
+        verify="bool",
+        progress="callable?",
     ),
-    "hw1.bench.measure_limits": C(
-        lambda: dict(
-            D=2, K=4, N=4, L=2, big=8, min_run_time=0.004, rounds=1, num_threads=1, seed=0
-        ),
+    "hw1.bench.benchmark.run_benchmark": C(
+        lambda: dict(device="cpu", config=tiny_config(), progress=None),
         compare=False,
         slow=True,
-        D="int>=1",
-        K="int>=1",
-        N="int>=1",
-        L="int>=1",
-        big="int>=1",
-        min_run_time="seconds",
-        rounds="int>=1",
-        seed="seed",
+        device="option",
+        config="config",
+        progress="callable?",
     ),
-    "hw1.bench.provenance": C(
+    "hw1.bench.benchmark.load_or_measure": C(
+        lambda: dict(device="cpu", path=None, config=tiny_config(), progress=None),
+        compare=False,
+        device="option",
+        path="path?",
+        config="config",
+        progress="callable?",
+    ),
+    "hw1.bench.results.provenance": C(
         lambda: dict(device="cpu", dtype=torch.float32, num_threads=1),
         compare=False,
         device="option",
         dtype="dtype",
         num_threads="int>=1",
     ),
-    "hw1.bench.spread": C(lambda: dict(values=[1.0, 2.0, 4.0]), values="reals"),
-    "hw1.bench.run_benchmark": C(
-        lambda: dict(
-            runs=1,
-            Ls=(2,),
-            batches=(None,),
-            Ds=(2,),
-            D=2,
-            K=4,
-            P=3,
-            sweep_L=2,
-            sweep_N=4,
-            big=8,
-            min_run_time=0.004,
-            rounds=1,
-            num_threads=1,
-            progress=None,
-        ),
-        compare=False,
-        slow=True,
-        runs="int>=1",
-        Ls="ints>=1",
-        Ds="ints>=1",
-        min_run_time="seconds",
-        rounds="int>=1",
+    "hw1.bench.results.results_path": C(
+        lambda: dict(device="cpu", directory=None), device="option", directory="path?"
     ),
-    "hw1.bench.results_path": C(lambda: dict(device="cpu"), device="option"),
-    "hw1.bench.save_results": C(
-        lambda: dict(doc=bench_doc(), path=_tmp_json()), compare=False, doc="doc"
+    "hw1.bench.results.check_results": C(lambda: dict(doc=bench_doc()), doc="doc"),
+    "hw1.bench.results.save_results": C(
+        lambda: dict(doc=bench_doc(), path=_tmp_json()), compare=False, doc="doc", path="path?"
     ),
-    "hw1.bench.load_results": C(lambda: dict(device="cpu"), device="option"),
-    "hw1.bench.describe": C(lambda: dict(doc=bench_doc()), doc="doc"),
-    "hw1.bench.stored_status": C(lambda: dict(device="cpu"), device="option"),
-    "hw1.bench.fastest_layouts": C(lambda: dict(records=bench_cases()), records="records"),
-    "hw1.bench.layer_slopes": C(
+    "hw1.bench.results.load_results": C(
+        lambda: dict(device="cpu", path=None), device="option", path="path?"
+    ),
+    "hw1.bench.results.describe": C(
+        lambda: dict(doc=bench_doc(), source="stored"), doc="doc", source="option?"
+    ),
+    "hw1.bench.results.stored_status": C(
+        lambda: dict(device="cpu", path=None), device="option", path="path?"
+    ),
+    "hw1.bench.tables.spread": C(lambda: dict(values=[1.0, 2.0, 4.0]), values="reals"),
+    "hw1.bench.tables.format_range": C(
+        lambda: dict(median=33.1, low=31.0, high=35.2), median="real", low="real", high="real"
+    ),
+    "hw1.bench.tables.fastest_layouts": C(lambda: dict(records=bench_cases()), records="records"),
+    "hw1.bench.tables.layer_slopes": C(
         lambda: dict(records=bench_cases(), L0=3, L1=10, N=None),
         records="records",
         L0="int>=1",
         L1="int>=1",
+        N="int>=1?",
     ),
-    "hw1.bench.case_table": C(
+    "hw1.bench.tables.case_table": C(
         lambda: dict(records=bench_cases(), N=None, per_jacobian=False),
         records="records",
+        N="int>=1?",
         per_jacobian="bool",
     ),
-    "hw1.bench.layout_table": C(lambda: dict(records=bench_cases(), N=None), records="records"),
-    "hw1.bench.speed_ratios": C(lambda: dict(records=bench_cases()), records="records"),
-    "hw1.bench.floor_table": C(lambda: dict(doc=bench_doc(), N=None), doc="doc"),
-    "hw1.bench.gflops_table": C(lambda: dict(doc=bench_doc(), L=None), doc="doc"),
-    "hw1.bench.layer_table": C(lambda: dict(doc=bench_doc()), doc="doc"),
-    "hw1.bench.sweep_table": C(
+    "hw1.bench.tables.layout_table": C(
+        lambda: dict(records=bench_cases(), N=None), records="records", N="int>=1?"
+    ),
+    "hw1.bench.tables.speed_ratios": C(lambda: dict(records=bench_cases()), records="records"),
+    "hw1.bench.tables.floor_table": C(
+        lambda: dict(doc=bench_doc(), N=None), doc="doc", N="int>=1?"
+    ),
+    "hw1.bench.tables.gflops_table": C(
+        lambda: dict(doc=bench_doc(), L=None), doc="doc", L="int>=1?"
+    ),
+    "hw1.bench.tables.layer_table": C(lambda: dict(doc=bench_doc()), doc="doc"),
+    "hw1.bench.tables.sweep_table": C(
         lambda: dict(records=bench_sweep(), K=30, P=10, L=3),
         records="records",
         K="int>=1",
         P="int>=1",
         L="int>=1",
     ),
-    "hw1.bench.sweep_ratio_bands": C(lambda: dict(records=bench_sweep()), records="records"),
-    "hw1.bench.sweep_crossovers": C(
+    "hw1.bench.tables.sweep_ratio_bands": C(lambda: dict(records=bench_sweep()), records="records"),
+    "hw1.bench.tables.sweep_crossovers": C(
         lambda: dict(records=bench_sweep(), K=30, P=10, L=3),
         records="records",
         K="int>=1",
         P="int>=1",
         L="int>=1",
-    ),
-    "hw1.bench.crossover": C(
-        lambda: dict(xs=[1.0, 2.0, 4.0], ratios=[0.5, 0.9, 1.5]), xs="reals", ratios="reals"
-    ),
-    "hw1.bench.main": C(
-        lambda: dict(argv=["--device", "cpu", "--quick", "--no-sweep", "--out-dir", _tmp_dir()]),
-        compare=False,
-        slow=True,
     ),
 }
-
-
-#: Known failures left for phase 2 of issue 23: hw1.bench is being split into a
-#: subpackage, and its argument checks are added after that lands.
-BENCH_PENDING = (
-    "hw1.bench.case_table",
-    "hw1.bench.check_methods",
-    "hw1.bench.crossover",
-    "hw1.bench.describe",
-    "hw1.bench.dispatched_ops",
-    "hw1.bench.fastest_layouts",
-    "hw1.bench.floor_table",
-    "hw1.bench.gflops_table",
-    "hw1.bench.layer_slopes",
-    "hw1.bench.layer_table",
-    "hw1.bench.layout_table",
-    "hw1.bench.measure_limits",
-    "hw1.bench.provenance",
-    "hw1.bench.run_benchmark",
-    "hw1.bench.run_cases",
-    "hw1.bench.run_sweep",
-    "hw1.bench.save_results",
-    "hw1.bench.speed_ratios",
-    "hw1.bench.spread",
-    "hw1.bench.sweep_crossovers",
-    "hw1.bench.sweep_ratio_bands",
-    "hw1.bench.sweep_table",
-    "hw1.bench.time_call",
-    "hw1.bench.timed_call",
-    "hw1.bench.variants",
-)
-for _name in BENCH_PENDING:
-    TABLE[_name].pending = "phase 2: argument checks after the hw1.bench split"
 
 
 def _tent_net():
@@ -973,9 +1009,9 @@ def tensor_bad(t: torch.Tensor, kind: str) -> list[tuple[str, object, str]]:
         ("list", t.tolist(), "TE"),
         ("bool", True, "TE"),
         ("numpy", t.detach().numpy(), "TE"),
-        ("int64", t.to(torch.int64), "TE"),
-        ("bool-tensor", t.to(torch.bool), "TE"),
-        ("complex", t.to(torch.complex128), "TE"),
+        ("int64", t.to(torch.int64), "VE"),  # a wrong dtype is a wrong value
+        ("bool-tensor", t.to(torch.bool), "VE"),
+        ("complex", t.to(torch.complex128), "VE"),
         ("float16", t.to(torch.float16), "either"),
         ("nan", _with_first(t, float("nan")), "nonfinite"),
         ("inf", _with_first(t, float("inf")), "nonfinite"),
@@ -1008,7 +1044,7 @@ def label_bad(t: torch.Tensor, kind: str = "labels") -> list[tuple[str, object, 
         ("None", None, "TE"),
         ("list", t.tolist(), "TE"),
         ("numpy", t.numpy(), "TE"),
-        ("float", t.to(torch.float32), "TE"),
+        ("float", t.to(torch.float32), "VE"),
         ("extra-dim", t.unsqueeze(0), "VE"),
         ("mismatched", t[:-1], "VE"),
         ("noncontiguous", _noncontiguous(t), "same"),
@@ -1016,7 +1052,7 @@ def label_bad(t: torch.Tensor, kind: str = "labels") -> list[tuple[str, object, 
     ]
     if kind == "labels":
         rows += [
-            ("int32", t.to(torch.int32), "TE"),
+            ("int32", t.to(torch.int32), "VE"),
             ("too-large", _set_label(t, 10_000), "VE"),
             ("negative", _set_label(t, -1), "VE"),
             ("all-ignored", torch.full_like(t, -100), "VE"),
@@ -1092,6 +1128,8 @@ def bad_values(kind: str, valid: object) -> list[tuple[str, object, str]]:
         return rows
     if kind == "option":
         return [("None", None, "TE"), ("int", 3, "TE"), ("unknown", "bogus", "VE")]
+    if kind == "option?":  # None is valid
+        return [("int", 3, "TE"), ("unknown", "bogus", "VE")]
     if kind.startswith("dtype"):
         rows = [
             ("str", "float32", "TE"),
@@ -1124,7 +1162,7 @@ def bad_values(kind: str, valid: object) -> list[tuple[str, object, str]]:
             rows.append(("None", None, "TE"))
         return rows
     if kind.startswith("reals") or kind.startswith("ints") or kind == "seeds":
-        return [
+        rows = [
             ("str", "1", "TE"),
             ("None", None, "TE"),
             ("scalar", 1, "TE"),
@@ -1132,12 +1170,47 @@ def bad_values(kind: str, valid: object) -> list[tuple[str, object, str]]:
             ("str-entry", ["1"], "TE"),
             ("bad-entry", [-1] if kind != "reals" else [float("nan")], "VE"),
         ]
+        if kind.endswith(":any-length"):  # empty is valid (e.g. no sweep)
+            rows = [r for r in rows if r[0] != "empty"]
+        return rows
+    if kind == "batches":  # sizes, or None for one input
+        return [
+            ("str", "1", "TE"),
+            ("scalar", 4, "TE"),
+            ("empty", [], "VE"),
+            ("str-entry", ["1"], "TE"),
+            ("bad-entry", [0], "VE"),
+        ]
+    if kind == "config":  # a BenchConfig (None is the default)
+        return [("str", "quick", "TE"), ("dict", {"runs": 1}, "TE"), ("int", 3, "TE")]
+    if kind == "axes":  # four matplotlib Axes
+        return [
+            ("str", "abcd", "TE"),
+            ("None", None, "TE"),
+            ("too-few", valid[:3], "VE"),
+            ("not-axes", [1, 2, 3, 4], "TE"),
+        ]
+    if kind == "str":
+        return [("None", None, "TE"), ("int", 3, "TE")]
+    if kind == "mapping?":  # a dict, or None
+        return [("str", "red", "TE"), ("int", 3, "TE")]
+    if kind == "callable?":
+        return [("str", "f", "TE"), ("int", 3, "TE")]
+    if kind == "pairs":  # (method, layout) pairs
+        return [
+            ("str", "jacrev", "TE"),
+            ("int", 3, "TE"),
+            ("empty", [], "VE"),
+            ("not-pair", ["jacrev"], "TE"),
+            ("unknown", [("bogus", "rows")], "VE"),
+            ("bad-layout", [("jacobian_forward", "rows")], "VE"),
+        ]
     if kind == "tensors":  # *others
         t = valid[0]
         return [
             ("str", ("abc",), "TE"),
             ("numpy", (t.numpy(),), "TE"),
-            ("int64", (t.to(torch.int64),), "TE"),
+            ("int64", (t.to(torch.int64),), "VE"),
             ("mismatched", (torch.cat([t, t[:, :1]], dim=1),), "VE"),
             ("nan", (_with_first(t, float("nan")),), "nonfinite"),
             ("meta", (t.to("meta"),), "device"),
@@ -1196,7 +1269,7 @@ def dict_bad(valid: dict, kind: str) -> list[tuple[str, object, str]]:
         ("list", list(valid.values()), "TE"),
         ("missing-key", {k: v for k, v in valid.items() if k != first}, "VE"),
         ("value-numpy", {**valid, first: t.numpy()}, "TE"),
-        ("value-int64", {**valid, first: t.to(torch.int64)}, "TE"),
+        ("value-int64", {**valid, first: t.to(torch.int64)}, "VE"),
         ("value-nan", {**valid, first: _with_first(t, float("nan"))}, "nonfinite"),
         ("value-requires-grad", {**valid, first: t.clone().requires_grad_()}, "same"),
         ("value-noncontiguous", {**valid, first: _noncontiguous(t)}, "same"),
@@ -1220,6 +1293,8 @@ def mapping_bad(valid: object, kind: str) -> list[tuple[str, object, str]]:
         rows += [("missing-keys", {}, "VE")]
     if kind == "settings":
         rows += [("bad-value", {"x": "bogus"}, "VE")]
+    if kind == "calls":
+        rows += [("not-a-call", {"one": 3}, "TE"), ("not-callable", {"one": (3, ())}, "TE")]
     return rows
 
 

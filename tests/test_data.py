@@ -199,7 +199,7 @@ def test_standardize_rejects_bad_tables():
         standardize(train, torch.zeros(2, 2, dtype=torch.float64))
     with pytest.raises(ValueError, match=r"train must have shape \(N, F\)"):
         standardize(torch.zeros(5, dtype=torch.float64))
-    with pytest.raises(TypeError, match="train must be a floating-point tensor"):
+    with pytest.raises(ValueError, match="train must be a floating-point tensor"):
         standardize(torch.zeros(5, 3, dtype=torch.int64))
     with pytest.raises(TypeError, match=r"train must be a torch\.Tensor"):
         standardize(np.zeros((5, 3)))

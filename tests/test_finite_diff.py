@@ -113,7 +113,7 @@ def test_numpy_scalar_steps_are_real_numbers():
         ({"eps": "1e-3"}, TypeError, r"eps must be a real number, got str"),
         ({"eps": True}, TypeError, r"eps must be a real number, got bool"),
         ({"eps": 1e-9, "t": torch.ones(2)}, ValueError, r"resolution of torch\.float32"),
-        ({"t": torch.ones(2, dtype=torch.int64)}, TypeError, "t must be a floating-point"),
+        ({"t": torch.ones(2, dtype=torch.int64)}, ValueError, "t must be a floating-point"),
         ({"t": [1.0, 2.0]}, TypeError, r"t must be a torch\.Tensor"),
         ({"f": 3}, TypeError, "f must be callable"),
         ({"f": lambda x: x * 2}, ValueError, "f must return a scalar"),

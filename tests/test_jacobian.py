@@ -380,11 +380,11 @@ def test_bad_weights_raise_value_error_naming_the_key(fn, weights, match):
     [
         ([1, 2], torch.zeros(2), TypeError, "weights must be a dict"),
         ({**_weights(), "W2": "W2"}, torch.zeros(2), TypeError, r"weights\['W2'\] must be a torch"),
-        ({**_weights(), "W1": torch.zeros(30, 2, dtype=torch.int64)}, torch.zeros(2), TypeError,
+        ({**_weights(), "W1": torch.zeros(30, 2, dtype=torch.int64)}, torch.zeros(2), ValueError,
          "floating dtype"),
         (_weights(), torch.zeros(3), ValueError, r"x has shape \(3,\); expected \(2,\) or \(N, 2"),
         (_weights(), torch.zeros(4, 2, 1), ValueError, r"x has shape \(4, 2, 1\)"),
-        (_weights(), torch.zeros(2, dtype=torch.float64), TypeError, "x is torch.float64"),
+        (_weights(), torch.zeros(2, dtype=torch.float64), ValueError, "x is torch.float64"),
         (_weights(), [0.0, 0.0], TypeError, "x must be a torch.Tensor"),
     ],
 )  # fmt: skip

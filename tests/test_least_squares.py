@@ -349,7 +349,7 @@ def test_other_bad_arguments_raise():
         gd_iterates(X, y, w0, 0.1, True)
     with pytest.raises(TypeError, match="method must be a str"):
         closed_form_iterate(X, y, w0, 0.1, 2, method=None)
-    with pytest.raises(TypeError, match=r"w must have dtype torch\.float64"):
+    with pytest.raises(ValueError, match=r"w must have dtype torch\.float64"):
         gradient(X, w0.float(), y)
     with pytest.raises(TypeError, match=r"y must be a torch\.Tensor"):
         loss(X, w0, y.tolist())
@@ -359,7 +359,7 @@ def test_other_bad_arguments_raise():
         minimizer(X, y, rtol=-1.0)
     with pytest.raises(ValueError, match="rtol must be >= 0"):
         numerical_rank(X, rtol=-1.0)
-    with pytest.raises(TypeError, match="floating-point"):
+    with pytest.raises(ValueError, match="floating-point"):
         minimizer(torch.ones(3, 2, dtype=torch.int64), torch.ones(3, dtype=torch.int64))
     with pytest.raises(ValueError, match="all zeros"):
         step_size_bound(torch.zeros(3, 2, dtype=F64))

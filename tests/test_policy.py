@@ -192,7 +192,7 @@ def test_least_squares_rejects_nonfinite_X(fn_name, bad):
 def test_least_squares_rejects_half_precision_before_the_svd(dtype):
     from hw1.least_squares import make_problem, minimizer
 
-    with pytest.raises(TypeError, match="X must have dtype float32 or float64"):
+    with pytest.raises(ValueError, match="X must have dtype float32 or float64"):
         minimizer(pt.ls_X().to(dtype), pt.ls_y().to(dtype))
     with pytest.raises(ValueError, match="dtype must be float32 or float64"):
         make_problem(4, [1.0], dtype=dtype)
@@ -294,7 +294,7 @@ def test_profile_summary_with_a_zero_norm_gives_inf_or_nan():
 
 @pytest.mark.parametrize(("key", "value"), [("block_s", 1e9), ("min_run_time", 1e9)])
 def test_time_methods_budgets_are_bounded(key, value):
-    from hw1.bench import time_methods
+    from hw1.bench.timing import time_methods
 
     with pytest.raises(ValueError, match=key):
         time_methods(pt.timing_calls(), **{key: value})
@@ -381,3 +381,76 @@ def test_nan_passes_through_the_pass_through_modules(shape, where):
     for fn in (tent, log_cosh, lambda v: soft_threshold(v, 0.5)):
         out = fn(x)
         assert torch.equal(torch.isnan(out), torch.isnan(x))
+
+
+# -- hw1.bench: what its module docstrings state -------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -1.0])
+@pytest.mark.parametrize(
+    ("fn_name", "part"),
+    [
+        ("fastest_layouts", "cases"),
+        ("case_table", "cases"),
+        ("layout_table", "cases"),
+        ("speed_ratios", "cases"),
+        ("sweep_table", "sweep"),
+        ("sweep_ratio_bands", "sweep"),
+        ("sweep_crossovers", "sweep"),
+    ],
+)
+def test_bench_tables_reject_nonfinite_times(fn_name, part, bad):
+    from hw1.bench import tables
+
+    records = pt.bench_doc()[part]
+    key = "median_s" if part == "cases" else "runs"
+    records[1][key] = bad if key == "median_s" else [bad] * len(records[1]["runs"])
+    with pytest.raises(ValueError, match=rf"records\[1\]\['{key}'\]"):
+        getattr(tables, fn_name)(records)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, 0.0])
+def test_bench_results_reject_nonfinite_runs(bad):
+    from hw1.bench.results import check_results
+
+    doc = pt.bench_doc()
+    doc["cases"][0]["runs"][0] = bad
+    with pytest.raises(ValueError, match=r"doc: cases\[0\]\['runs'\] must hold"):
+        check_results(doc)
+
+
+def test_bench_timed_call_validates_the_hand_written_methods_too():
+    from hw1.bench.methods import timed_call
+
+    w = pt.weights()
+    del w["W1"]
+    for method in ("jacobian_forward", "reverse_manual", "jacrev"):
+        layout = "rows" if method == "jacrev" else "columns"
+        with pytest.raises(ValueError, match="weights lacks 'W1'"):
+            timed_call(method, layout, w, pt.x_batch())
+
+
+def test_bench_verify_methods_rejects_nan_instead_of_failing_the_comparison():
+    from hw1.bench.methods import verify_methods
+
+    x = pt.x_batch()
+    x[0, 0] = math.nan
+    with pytest.raises(ValueError, match="x must hold only finite entries"):
+        verify_methods(pt.weights(), x, [("jacobian_forward", "columns")])
+
+
+@pytest.mark.parametrize(
+    ("seed", "error"), [("0", TypeError), (-1, ValueError), (2**63, ValueError)]
+)
+def test_bench_seeds_are_nonnegative_ints_below_2_63(seed, error):
+    import dataclasses
+
+    from hw1.bench.config import QUICK
+    from hw1.bench.methods import benchmark_problem
+
+    with pytest.raises(error, match="seed"):
+        dataclasses.replace(QUICK, seed=seed)
+    with pytest.raises(error, match="seed"):
+        benchmark_problem(2, 4, 3, 1, None, seed=seed)
+    w, x = benchmark_problem(2, 4, 3, 1, None, seed=np.int64(2**63 - 1))
+    assert x.shape == (2,) and set(w) == {"W1", "WF"}

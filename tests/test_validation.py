@@ -86,11 +86,12 @@ def test_floating_tensor_type_dtype_and_shape():
     assert v.check_floating(x, "X", ndim=2, dtype=torch.float64) is x
     with pytest.raises(TypeError, match=r"X must be a torch\.Tensor, got ndarray"):
         v.check_floating(np.zeros((4, 3)), "X")
+    # A wrong dtype is a wrong value of a tensor: ValueError (DEVELOPERS.md).
     with pytest.raises(
-        TypeError, match=r"X must be a floating-point tensor, got dtype torch.int64"
+        ValueError, match=r"X must be a floating-point tensor, got dtype torch.int64"
     ):
         v.check_floating(torch.zeros(4, 3, dtype=torch.int64), "X")
-    with pytest.raises(TypeError, match=r"X must have dtype torch.float32"):
+    with pytest.raises(ValueError, match=r"X must have dtype torch.float32"):
         v.check_floating(x, "X", dtype=torch.float32)
     with pytest.raises(ValueError, match=r"X must have shape \(N, 5\), got \(4, 3\)"):
         v.check_floating(x, "X", shape=(None, 5), what="(N, 5)")
@@ -115,7 +116,7 @@ def test_images_labels_pair():
         v.check_images_labels(images.reshape(5, 28, 28), labels, n_features=784)
     with pytest.raises(ValueError, match=r"labels must have shape \(5,\) to match images"):
         v.check_images_labels(images, labels[:4], n_features=784)
-    with pytest.raises(TypeError, match=r"labels must be int64 class indices, got torch.int32"):
+    with pytest.raises(ValueError, match=r"labels must be int64 class indices, got torch.int32"):
         v.check_images_labels(images, labels.int(), n_features=784)
     with pytest.raises(ValueError, match=r"at least one image"):
         v.check_images_labels(images[:0], labels[:0], n_features=784)

@@ -8,6 +8,9 @@ keeps each run's median per case, so that every number has a spread across runs;
 returns the document that :func:`hw1.bench.results.save_results` stores.
 :func:`load_or_measure` reads the stored document, or measures a short one when none
 can be found.
+
+Non-finite entries pass through: the weights and inputs are drawn here, finite, and
+the timings are whatever the clock reads.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from hw1.bench.config import LIVE, BenchConfig
+from hw1._validation import check_bool, check_callable, check_path
+from hw1.bench.config import LIVE, BenchConfig, check_config
 from hw1.bench.limits import dispatched_ops, measure_limits
 from hw1.bench.methods import (
     LABELS,
@@ -25,11 +29,12 @@ from hw1.bench.methods import (
     MULTIPLY_KEYS,
     SWEEP_VARIANTS,
     benchmark_problem,
+    check_pairs,
     timed_call,
     variants,
     verify_methods,
 )
-from hw1.bench.results import SCHEMA, load_results, provenance
+from hw1.bench.results import SCHEMA, load_results, provenance, results_path
 from hw1.bench.tables import spread
 from hw1.bench.timing import check_device, time_methods
 from hw1.jacobian import multiply_counts
@@ -145,10 +150,19 @@ def run_cases(
         One record per measurement: ``L``, ``N`` (``None`` for one input), ``method``,
         ``layout``, the statistics of :func:`~hw1.bench.timing.time_methods` and
         ``per_jacobian_s`` (``median_s / N``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the argument of the wrong type or value (``device`` unknown or not
+        available, ``config`` not a :class:`~hw1.bench.config.BenchConfig`, an unknown
+        method, ``verify`` not a bool, ``progress`` not callable).
     """
     device = check_device(device)
-    cfg = config if config is not None else BenchConfig()
+    cfg = check_config(config)
     pairs = variants(methods)
+    verify = check_bool(verify, "verify")
+    check_callable(progress, "progress", optional=True)
     problems = _case_problems(cfg, device)
     return _time_grid(problems, pairs, cfg, verify=verify, device=device, progress=progress)
 
@@ -174,11 +188,20 @@ def run_sweep(
     list of dict
         One record per measurement: ``D``, ``method``, ``layout``, the statistics of
         :func:`~hw1.bench.timing.time_methods` and ``per_jacobian_s``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`run_cases`; ``pairs`` is checked by
+        :func:`~hw1.bench.methods.check_pairs`.
     """
     device = check_device(device)
-    cfg = config if config is not None else BenchConfig()
+    cfg = check_config(config)
+    pairs = check_pairs(pairs)
+    verify = check_bool(verify, "verify")
+    check_callable(progress, "progress", optional=True)
     problems = _sweep_problems(cfg, device)
-    return _time_grid(problems, list(pairs), cfg, verify=verify, device=device, progress=progress)
+    return _time_grid(problems, pairs, cfg, verify=verify, device=device, progress=progress)
 
 
 def _merge(per_run: Sequence[Sequence[Mapping]], keys: Sequence[str]) -> list[dict]:
@@ -286,9 +309,16 @@ def run_benchmark(
         ``layout``, ``runs`` ...; empty when ``sweep_Ds`` is); ``limits`` (see
         :func:`~hw1.bench.limits.measure_limits`, with ``runs`` per entry and ``gflops``
         for the two products).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``device`` is unknown or not available, ``config`` is not a
+        :class:`~hw1.bench.config.BenchConfig` or ``progress`` is not callable.
     """
     device = check_device(device)
-    cfg = config if config is not None else BenchConfig()
+    cfg = check_config(config)
+    check_callable(progress, "progress", optional=True)
     pairs = variants()
     cases, sweeps = _case_problems(cfg, device), _sweep_problems(cfg, device)
     n_cases = len(cases) * len(pairs)
@@ -345,7 +375,7 @@ def load_or_measure(
     path : str or Path, optional
         Read this file instead of the one shipped in the package.
     config : BenchConfig
-        What to measure when nothing is stored.
+        What to measure when nothing is stored (``None``: :data:`~hw1.bench.config.LIVE`).
     progress : callable, optional
         Progress lines of the live run (silent by default).
 
@@ -358,10 +388,16 @@ def load_or_measure(
 
     Raises
     ------
+    TypeError
+        If an argument has the wrong type.
     ValueError
         If a stored file exists but is not a valid document (it is not silently
-        replaced), or ``device`` is unknown or unavailable.
+        replaced), or ``device`` is unknown or, for a live run, unavailable.
     """
+    results_path(device)  # checks device
+    path = check_path(path, "path", optional=True)
+    config = LIVE if config is None else check_config(config)
+    check_callable(progress, "progress", optional=True)
     doc = load_results(device, path=path)
     if doc is not None:
         return doc, "stored"

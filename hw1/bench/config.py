@@ -5,6 +5,9 @@ on to the cases, the ``D`` sweep and the limit measurements, so that each of the
 the one configuration instead of a dozen keyword arguments. :data:`QUICK` is the smoke
 test of ``python -m hw1.bench --quick``; :data:`LIVE` the short live run shown when no
 stored result can be found (:func:`hw1.bench.benchmark.load_or_measure`).
+
+Non-finite entries are rejected: a NaN or inf ``min_run_time`` raises ValueError, as
+does a budget above :data:`hw1.bench.timing.MAX_RUN_TIME`.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ import torch
 
 from hw1._validation import (
     check_floating_dtype,
-    check_nonnegative_int,
     check_positive_int,
     check_real,
+    check_seed,
 )
+from hw1.bench.timing import MAX_RUN_TIME
 
-__all__ = ["LIVE", "QUICK", "BenchConfig"]
+__all__ = ["LIVE", "QUICK", "BenchConfig", "check_config"]
 
 
 def _sequence(values: object, name: str, *, empty: bool) -> Sequence:
@@ -61,18 +65,19 @@ class BenchConfig:
         Floating dtype of weights and inputs.
     min_run_time : float
         Seconds of timing per measurement and run (see
-        :func:`hw1.bench.timing.time_methods`).
+        :func:`hw1.bench.timing.time_methods`), at most
+        :data:`~hw1.bench.timing.MAX_RUN_TIME`.
     rounds : int
         Interleaved turns per measurement and run.
     num_threads : int
         Torch intra-op threads while timing.
     seed : int
-        Seed of the weights and inputs.
+        Seed of the weights and inputs, ``0 <= seed < 2**63``.
 
     Raises
     ------
     TypeError, ValueError
-        Naming the field that is of the wrong type or not positive.
+        Naming the field that is of the wrong type or out of range.
     """
 
     runs: int = 5
@@ -98,8 +103,10 @@ class BenchConfig:
             for name in ("runs", "D", "K", "P", "sweep_L", "sweep_N", "big", "rounds")
         }
         fields["num_threads"] = check_positive_int(self.num_threads, "num_threads")
-        fields["seed"] = check_nonnegative_int(self.seed, "seed")
-        fields["min_run_time"] = check_real(self.min_run_time, "min_run_time", low=0, low_open=True)
+        fields["seed"] = check_seed(self.seed, "seed")
+        fields["min_run_time"] = check_real(
+            self.min_run_time, "min_run_time", low=0, high=MAX_RUN_TIME, low_open=True
+        )
         check_floating_dtype(self.dtype, "dtype")
         fields["Ls"] = _positive_ints(self.Ls, "Ls", empty=False)
         fields["sweep_Ds"] = _positive_ints(self.sweep_Ds, "sweep_Ds", empty=True)
@@ -144,6 +151,21 @@ class BenchConfig:
             "min_run_time": self.min_run_time,
             "rounds": self.rounds,
         }
+
+
+def check_config(config: object, name: str = "config") -> BenchConfig:
+    """Return ``config`` if it is a :class:`BenchConfig`; ``None`` gives the defaults.
+
+    Raises
+    ------
+    TypeError
+        If ``config`` is neither a :class:`BenchConfig` nor ``None``.
+    """
+    if config is None:
+        return BenchConfig()
+    if not isinstance(config, BenchConfig):
+        raise TypeError(f"{name} must be a BenchConfig or None, got {type(config).__name__}")
+    return config
 
 
 #: A smoke test of a few seconds (``python -m hw1.bench --quick``).

@@ -5,6 +5,9 @@ one trivial operation, that count is a method's dispatch floor for one input.
 :func:`measure_limits` times, in one run, that trivial operation, the argument checks
 of a public function, two reference matrix products (the arithmetic rates) and the
 operations of one batched layer of :func:`hw1.jacobian.jacobian_forward` one by one.
+
+Non-finite entries pass through: :func:`dispatched_ops` counts the operations of a call
+whatever numbers its arguments hold, and :func:`measure_limits` draws its own data.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from collections.abc import Callable, Mapping
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from hw1.bench.config import BenchConfig
+from hw1._validation import check_callable
+from hw1.bench.config import BenchConfig, check_config
 from hw1.bench.methods import benchmark_problem
 from hw1.bench.timing import check_device, time_methods
 from hw1.jacobian import check_input, split_weights
@@ -56,7 +60,13 @@ def dispatched_ops(fn: Callable[..., object], *args: object) -> list[str]:
     -------
     list of str
         One ATen operation name per launched operation.
+
+    Raises
+    ------
+    TypeError
+        If ``fn`` is not callable.
     """
+    check_callable(fn, "fn")
     with _OpRecorder() as recorder:
         fn(*args)
     return recorder.ops
@@ -95,9 +105,15 @@ def measure_limits(device: str = "cpu", config: BenchConfig | None = None) -> di
         ``"op"`` and ``"validation"``: the statistics of
         :func:`~hw1.bench.timing.time_methods`; ``"same_shape"`` and ``"big"``: those
         plus ``shape`` and ``gflops``; ``"layer"``: operation name to statistics.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``device`` is not one of :data:`~hw1.bench.timing.DEVICES` available here,
+        or ``config`` is not a :class:`~hw1.bench.config.BenchConfig`.
     """
     device = check_device(device)
-    cfg = config if config is not None else BenchConfig()
+    cfg = check_config(config)
     K, D, N, big, dtype = cfg.K, cfg.D, cfg.limits_N, cfg.big, cfg.dtype
     gen = torch.Generator().manual_seed(cfg.seed)
 

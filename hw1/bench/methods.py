@@ -20,6 +20,10 @@ differentiates a network function that checks nothing. Each runs in both layouts
 hand-written methods are timed as their public functions, their own argument checks
 included. :func:`timed_call` gives the call that is timed; :func:`verify_methods`
 checks its result against :func:`torch.func.jacrev` before any timing.
+
+Non-finite entries pass through :func:`timed_call`: a call is timed whatever numbers
+its weights and input hold. :func:`verify_methods` rejects them (ValueError), since
+NaN cannot be compared with the reference.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from collections.abc import Callable, Iterable, Mapping
 import torch
 import torch.autograd.forward_ad as fwAD
 
-from hw1._validation import check_option
+from hw1._validation import check_finite, check_option, check_positive_int, check_seed
+from hw1.bench.timing import check_device
 from hw1.jacobian import (
     check_input,
     init_weights,
@@ -51,6 +56,7 @@ __all__ = [
     "SWEEP_PAIRS",
     "SWEEP_VARIANTS",
     "benchmark_problem",
+    "check_pairs",
     "timed_call",
     "variants",
     "verify_methods",
@@ -188,7 +194,7 @@ def variants(methods: Iterable[str] = METHODS) -> list[tuple[str, str]]:
     Parameters
     ----------
     methods : iterable of str
-        Names from :data:`METHODS`.
+        Names from :data:`METHODS` (a list or tuple, not one string).
 
     Returns
     -------
@@ -198,10 +204,17 @@ def variants(methods: Iterable[str] = METHODS) -> list[tuple[str, str]]:
 
     Raises
     ------
+    TypeError
+        If ``methods`` is a string or not iterable, or a name is not a string.
     ValueError
         If a method is unknown or ``methods`` is empty.
     """
+    if isinstance(methods, str | bytes) or not isinstance(methods, Iterable):
+        raise TypeError(f"methods must be a list of method names, got {type(methods).__name__}")
     methods = list(methods)
+    for i, m in enumerate(methods):
+        if not isinstance(m, str):
+            raise TypeError(f"methods[{i}] must be a str, got {type(m).__name__}")
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"methods has unknown name(s) {unknown}; expected some of {METHODS}")
@@ -210,6 +223,33 @@ def variants(methods: Iterable[str] = METHODS) -> list[tuple[str, str]]:
     return [
         (m, layout) for m in methods for layout in (LAYOUTS if m in _AUTOGRAD else ("columns",))
     ]
+
+
+def check_pairs(pairs: object, name: str = "pairs") -> list[tuple[str, str]]:
+    """Return ``pairs`` as a list if it holds (method, layout) pairs that can be timed.
+
+    Raises
+    ------
+    TypeError
+        If ``pairs`` is not a list or tuple of (str, str) pairs.
+    ValueError
+        If it is empty, or a method is unknown or timed in a layout it does not have
+        (see :func:`variants`).
+    """
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
+        raise TypeError(f"{name} must be a list of (method, layout), got {type(pairs).__name__}")
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError(f"{name} is empty; expected at least one (method, layout)")
+    for i, pair in enumerate(pairs):
+        if not (isinstance(pair, tuple | list) and len(pair) == 2):
+            raise TypeError(f"{name}[{i}] must be a (method, layout) pair, got {pair!r:.60}")
+        method, layout = pair
+        check_option(method, f"{name}[{i}] method", METHODS)
+        check_option(
+            layout, f"{name}[{i}] layout", LAYOUTS if method in _AUTOGRAD else ("columns",)
+        )
+    return [tuple(pair) for pair in pairs]
 
 
 def timed_call(
@@ -241,16 +281,19 @@ def timed_call(
 
     Raises
     ------
+    TypeError
+        If ``method`` or ``layout`` is not a str, or ``weights`` or ``x`` is not valid
+        (see :func:`hw1.jacobian.split_weights` and :func:`hw1.jacobian.check_input`).
     ValueError
-        If ``method`` or ``layout`` is unknown, or the layout is not ``"columns"`` for a
-        hand-written method.
+        If ``method`` or ``layout`` is unknown, the layout is not ``"columns"`` for a
+        hand-written method, or a shape, dtype or device does not fit.
     """
     check_option(method, "method", METHODS)
     check_option(layout, "layout", LAYOUTS if method in _AUTOGRAD else ("columns",))
+    hidden, WF = split_weights(weights)  # checked here for every method, before any timing
+    check_input(x, hidden[0])
     if method in _HAND:
         return _HAND[method], (weights, x)
-    hidden, WF = split_weights(weights)
-    check_input(x, hidden[0])
     if method in ("forward_ad", "jacfwd"):
         _load_forward_ad()
     return functools.partial(_AUTOGRAD[method], _PRIMALS[layout]), (hidden, WF, x)
@@ -279,16 +322,25 @@ def verify_methods(
 
     Raises
     ------
+    TypeError, ValueError
+        If ``weights``, ``x`` or ``pairs`` is not valid (see :func:`timed_call` and
+        :func:`check_pairs`); ValueError if they hold NaN or inf, which cannot be
+        compared.
     AssertionError
         Naming the first method whose result has the wrong shape or values.
     """
+    hidden, WF = split_weights(weights)
+    check_input(x, hidden[0])
+    for key, w in weights.items():
+        check_finite(w, f"weights[{key!r}]")
+    check_finite(x, "x")
+    pairs = variants() if pairs is None else check_pairs(pairs)
     jac = torch.func.jacrev(functools.partial(mlp, weights))
     expected = jac(x) if x.dim() == 1 else torch.vmap(jac)(x)
-    hidden, WF = split_weights(weights)
     n = max(*hidden[0].shape, WF.shape[0])
     tol = 10 * (len(hidden) + 1) * n * torch.finfo(x.dtype).eps
-    atol = tol * float(expected.abs().max())
-    for method, layout in variants() if pairs is None else pairs:
+    atol = tol * float(expected.detach().abs().max())
+    for method, layout in pairs:
         fn, args = timed_call(method, layout, weights, x)
         got = fn(*args)
         if got.shape != expected.shape or not torch.allclose(got, expected, rtol=tol, atol=atol):
@@ -316,10 +368,10 @@ def benchmark_problem(
         ``None`` for one input of shape ``(D,)``, else a batch ``(N, D)``.
     dtype : torch.dtype
         Of the weights and the input.
-    device : str
+    device : {"cpu", "cuda"}
         Where they are put (drawn on the CPU, so every device gets the same numbers).
     seed : int
-        Seed of both.
+        Seed of both, ``0 <= seed < 2**63``.
 
     Returns
     -------
@@ -327,8 +379,16 @@ def benchmark_problem(
         From :func:`hw1.jacobian.init_weights`.
     x : Tensor
         Standard normal, ``(D,)`` or ``(N, D)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the size, dtype, device or seed of the wrong type or value.
     """
-    gen = torch.Generator().manual_seed(seed)
+    if N is not None:
+        N = check_positive_int(N, "N")
+    device = check_device(device)
+    gen = torch.Generator().manual_seed(check_seed(seed))
     weights = init_weights(D, K, P, L, generator=gen, dtype=dtype, device=device)
     shape = (D,) if N is None else (N, D)
     return weights, torch.randn(shape, generator=gen, dtype=dtype).to(device)

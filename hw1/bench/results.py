@@ -4,12 +4,16 @@ A result document is a plain dict, written as JSON by :func:`save_results` with 
 provenance (:func:`provenance`: device, versions, threads, dtype, date) and read back,
 validated, by :func:`load_results`. The stored files ship inside the package,
 ``hw1/data_files/bench/cpu.json`` and ``cuda.json`` (:data:`RESULTS_DIR`).
+
+Non-finite entries are rejected: every stored time must be a positive finite number,
+so a NaN or inf in a document's ``runs`` raises ValueError (:func:`check_results`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import os
 import platform
 from collections.abc import Mapping
@@ -17,12 +21,13 @@ from pathlib import Path
 
 import torch
 
-from hw1._validation import check_option
+from hw1._validation import check_floating_dtype, check_option, check_path, check_positive_int
 from hw1.bench.timing import DEVICES
 
 __all__ = [
     "RESULTS_DIR",
     "SCHEMA",
+    "check_results",
     "describe",
     "load_results",
     "provenance",
@@ -51,7 +56,17 @@ def _device_name(device: str) -> str:
 
 
 def provenance(device: str, *, dtype: torch.dtype, num_threads: int) -> dict[str, object]:
-    """Where and when a benchmark ran: device name, versions, threads, dtype and date."""
+    """Where and when a benchmark ran: device name, versions, threads, dtype and date.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``device`` is not one of :data:`~hw1.bench.timing.DEVICES`, ``dtype`` not a
+        floating dtype or ``num_threads`` not a positive int.
+    """
+    check_option(device, "device", DEVICES)
+    check_floating_dtype(dtype, "dtype")
+    num_threads = check_positive_int(num_threads, "num_threads")
     return {
         "device": device,
         "device_name": _device_name(device),
@@ -69,9 +84,16 @@ def results_path(device: str = "cpu", directory: str | Path | None = None) -> Pa
     """Return the JSON file for ``device`` (``cpu.json`` or ``cuda.json``) in ``directory``.
 
     ``directory`` defaults to :data:`RESULTS_DIR`, inside the installed package.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``device`` is not one of :data:`~hw1.bench.timing.DEVICES`, or
+        ``directory`` is not a path.
     """
     check_option(device, "device", DEVICES)
-    return Path(directory if directory is not None else RESULTS_DIR) / f"{device}.json"
+    directory = check_path(directory, "directory", optional=True)
+    return (directory if directory is not None else RESULTS_DIR) / f"{device}.json"
 
 
 _REQUIRED = {
@@ -105,6 +127,15 @@ def _validate(doc: object, source: str) -> dict:
     for key in ("provenance", "config", "cases", "sweep", "limits"):
         if key not in doc:
             raise ValueError(f"{source}: lacks the key {key!r}")
+    for key, kind in (("provenance", dict), ("config", dict), ("limits", dict)):
+        if not isinstance(doc[key], kind):
+            raise ValueError(f"{source}: {key} must be an object, got {type(doc[key]).__name__}")
+    for key in ("cases", "sweep"):
+        if not isinstance(doc[key], list) or not all(isinstance(r, dict) for r in doc[key]):
+            raise ValueError(f"{source}: {key} must be a list of objects")
+    for key in ("op", "validation", "same_shape", "big", "layer"):
+        if key in doc["limits"] and not isinstance(doc["limits"][key], dict):
+            raise ValueError(f"{source}: limits[{key!r}] must be an object")
     for part in ("provenance", "config", "limits"):
         missing = [k for k in _REQUIRED[part] if k not in doc[part]]
         if missing:
@@ -123,22 +154,49 @@ def _validate(doc: object, source: str) -> dict:
             if (
                 not isinstance(runs, list)
                 or len(runs) != n_runs
-                or not all(isinstance(t, int | float) and t > 0 for t in runs)
+                or not all(
+                    isinstance(t, int | float) and not isinstance(t, bool) and 0 < t < math.inf
+                    for t in runs
+                )
             ):
                 raise ValueError(
-                    f"{source}: {part}[{i}]['runs'] must hold {n_runs} positive times, "
+                    f"{source}: {part}[{i}]['runs'] must hold {n_runs} positive finite times, "
                     f"one median per run; got {runs!r}"
                 )
     return doc
+
+
+def check_results(doc: object, name: str = "doc") -> dict:
+    """Return ``doc`` as a dict if it is a valid result document (schema :data:`SCHEMA`).
+
+    Raises
+    ------
+    TypeError
+        If ``doc`` is not a mapping.
+    ValueError
+        If it lacks a key, has another schema, or a record's ``runs`` are not
+        ``config["runs"]`` positive finite times; the message starts with ``name``.
+    """
+    if not isinstance(doc, Mapping):
+        raise TypeError(f"{name} must be a result document (a dict), got {type(doc).__name__}")
+    return _validate(dict(doc), name)
 
 
 def save_results(doc: Mapping, path: str | Path | None = None) -> Path:
     """Validate a result document, write it as JSON and return the path.
 
     ``path`` defaults to :func:`results_path` for the document's device.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``doc`` is not a valid document (:func:`check_results`) or ``path`` not a
+        path.
     """
-    doc = _validate(dict(doc), "results")
-    path = Path(path) if path is not None else results_path(doc["provenance"]["device"])
+    doc = check_results(doc, "doc")
+    path = check_path(path, "path", optional=True)
+    if path is None:
+        path = results_path(check_option(doc["provenance"]["device"], "doc device", DEVICES))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     return path
@@ -162,10 +220,14 @@ def load_results(device: str = "cpu", *, path: str | Path | None = None) -> dict
 
     Raises
     ------
+    TypeError
+        If ``device`` is not a str or ``path`` not a path.
     ValueError
-        If the file exists but is not a valid result document.
+        If ``device`` is unknown, or the file exists but is not a valid result document.
     """
-    path = Path(path) if path is not None else results_path(device)
+    check_option(device, "device", DEVICES)
+    path = check_path(path, "path", optional=True)
+    path = path if path is not None else results_path(device)
     if not path.is_file():
         return None
     try:
@@ -191,7 +253,16 @@ def describe(doc: Mapping, source: str | None = None) -> str:
     str
         For example ``"CPU results: AMD EPYC, torch 2.14.1, 1 thread(s), float32,
         recorded 2026-11-29T10:38:34+00:00"``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``doc`` is not a valid document (:func:`check_results`) or ``source`` is
+        not one of the two.
     """
+    doc = check_results(doc, "doc")
+    if source is not None:
+        check_option(source, "source", ("stored", "live"))
     p = doc["provenance"]
     line = (
         f"{p['device'].upper()} results: {p['device_name']}, torch {p['torch_version']}, "
@@ -199,7 +270,6 @@ def describe(doc: Mapping, source: str | None = None) -> str:
     )
     if source is None:
         return line
-    check_option(source, "source", ("stored", "live"))
     if source == "stored":
         return f"Stored {line}"
     cfg = doc["config"]
@@ -210,7 +280,13 @@ def describe(doc: Mapping, source: str | None = None) -> str:
 
 
 def stored_status(device: str = "cuda", *, path: str | Path | None = None) -> str:
-    """Say plainly what is stored for ``device``: its provenance, or that nothing is."""
+    """Say plainly what is stored for ``device``: its provenance, or that nothing is.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`load_results`.
+    """
     doc = load_results(device, path=path)
     if doc is None:
         where = Path(path) if path is not None else results_path(device)

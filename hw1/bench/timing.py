@@ -5,6 +5,10 @@ shared machine hits all of them alike and the ratios between them stay fair. It 
 nothing about Jacobians; :mod:`hw1.bench.benchmark` hands it the calls of
 :func:`hw1.bench.methods.timed_call` and :mod:`hw1.bench.limits` its reference
 operations.
+
+Non-finite entries pass through: a call is timed whatever numbers its arguments hold.
+The time budgets themselves are bounded (:data:`MAX_RUN_TIME`, :data:`MAX_BLOCK_S`), so
+that a typo such as ``block_s=1e9`` is refused instead of timing for ever.
 """
 
 from __future__ import annotations
@@ -17,10 +21,21 @@ import torch
 
 from hw1._validation import check_option, check_positive_int, check_real
 
-__all__ = ["DEVICES", "check_device", "time_methods"]
+__all__ = [
+    "DEVICES",
+    "MAX_BLOCK_S",
+    "MAX_RUN_TIME",
+    "check_calls",
+    "check_device",
+    "time_methods",
+]
 
 #: The devices a benchmark can run on.
 DEVICES = ("cpu", "cuda")
+#: Longest ``min_run_time`` accepted, in seconds (ten minutes per measurement).
+MAX_RUN_TIME = 600.0
+#: Longest ``block_s`` accepted, in seconds.
+MAX_BLOCK_S = 1.0
 
 
 def check_device(device: object) -> str:
@@ -37,6 +52,31 @@ def check_device(device: object) -> str:
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("device 'cuda' was asked for, but torch.cuda.is_available() is False")
     return device
+
+
+def check_calls(calls: object, name: str = "calls") -> dict:
+    """Return ``calls`` as a dict if it maps names to ``(callable, tuple)`` pairs.
+
+    Raises
+    ------
+    TypeError
+        If ``calls`` is not a mapping, or an entry is not a callable and a tuple.
+    ValueError
+        If it is empty.
+    """
+    if not isinstance(calls, Mapping):
+        raise TypeError(f"{name} must be a dict of (callable, tuple), got {type(calls).__name__}")
+    if not calls:
+        raise ValueError(f"{name} must hold at least one (callable, tuple) to time")
+    for key, call in calls.items():
+        if not (isinstance(call, tuple) and len(call) == 2):
+            raise TypeError(f"{name}[{key!r}] must be a (callable, tuple) pair, got {call!r:.60}")
+        if not callable(call[0]) or not isinstance(call[1], tuple):
+            raise TypeError(
+                f"{name}[{key!r}] must be a (callable, tuple) pair, got "
+                f"({type(call[0]).__name__}, {type(call[1]).__name__})"
+            )
+    return dict(calls)
 
 
 def _time_block(fn: Callable[..., object], args: tuple, number: int, sync: Callable) -> float:
@@ -70,23 +110,33 @@ def time_methods(
     calls : mapping of str to (callable, tuple)
         What to time, by name: a function and its arguments.
     min_run_time : float
-        Seconds of measurement per call, split over the rounds.
+        Seconds of measurement per call, split over the rounds; at most
+        :data:`MAX_RUN_TIME`.
     rounds : int
         How many turns each call gets.
     num_threads : int
         Torch intra-op threads while timing.
     block_s : float
-        Target length of one timed block, in seconds.
+        Target length of one timed block, in seconds; at most :data:`MAX_BLOCK_S`.
 
     Returns
     -------
     dict of str to dict
         Per name: ``median_s``, ``iqr_s`` (interquartile range) and ``min_s`` of the time
         per call in seconds, over all timed blocks, and ``blocks``, their number.
+
+    Raises
+    ------
+    TypeError
+        If ``calls`` is not a mapping of (callable, tuple), or a setting has the wrong type.
+    ValueError
+        If ``calls`` is empty or a setting is out of range (budgets are bounded).
     """
-    min_run_time = check_real(min_run_time, "min_run_time", low=0, low_open=True)
+    calls = check_calls(calls)
+    min_run_time = check_real(min_run_time, "min_run_time", low=0, high=MAX_RUN_TIME, low_open=True)
     rounds = check_positive_int(rounds, "rounds")
     num_threads = check_positive_int(num_threads, "num_threads")
+    block_s = check_real(block_s, "block_s", low=0, high=MAX_BLOCK_S, low_open=True)
     sync = torch.cuda.synchronize if torch.cuda.is_initialized() else (lambda: None)
     threads = torch.get_num_threads()
     torch.set_num_threads(num_threads)
