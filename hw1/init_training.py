@@ -68,9 +68,12 @@ def accuracy_and_loss(
 
     Raises
     ------
-    TypeError, ValueError
+    TypeError
+        If ``model`` is not a module, ``images`` or ``labels`` not a tensor, or
+        ``chunk`` not an int.
+    ValueError
         If ``images`` is not a floating (N, F) tensor with N >= 1, ``labels`` not an
-        int64 (N,) tensor, or ``chunk`` not a positive int.
+        int64 (N,) tensor of classes, or ``chunk`` below 1.
     """
     _check_model(model)
     check_data(images, labels, model)

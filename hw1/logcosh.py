@@ -205,9 +205,9 @@ def predict(params: Mapping[str, torch.Tensor], X: torch.Tensor) -> torch.Tensor
     Raises
     ------
     TypeError
-        If ``params`` or ``X`` has the wrong type or dtype.
+        If ``params`` or ``X`` has the wrong type.
     ValueError
-        If a key is missing or a shape is wrong.
+        If a key is missing, or a shape, dtype or device is wrong.
     """
     _check_batch(params, X)
     return _predict(params, X)
@@ -245,7 +245,9 @@ def log_cosh(r: torch.Tensor) -> torch.Tensor:
     Raises
     ------
     TypeError
-        If ``r`` is not a floating-point tensor.
+        If ``r`` is not a tensor.
+    ValueError
+        If ``r`` does not have a floating dtype.
     """
     check_floating(r, "r")
     magnitude = r.abs()
@@ -278,9 +280,9 @@ def cost(params: Mapping[str, torch.Tensor], X: torch.Tensor, y: torch.Tensor) -
     Raises
     ------
     TypeError
-        If an argument has the wrong type or the dtypes differ.
+        If an argument has the wrong type.
     ValueError
-        If a key is missing or a shape is wrong.
+        If a key is missing, a shape is wrong, or the dtypes or devices differ.
     """
     _check_batch(params, X, y)
     return _cost(params, X, y)

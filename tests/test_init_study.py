@@ -224,7 +224,7 @@ def test_layer_statistics_bad_batch_raises():
         layer_statistics(model, torch.rand(4, 10), torch.zeros(4, dtype=torch.int64))
     with pytest.raises(ValueError, match="labels"):
         layer_statistics(model, torch.rand(4, 784), torch.zeros(3, dtype=torch.int64))
-    with pytest.raises(TypeError, match="int64"):
+    with pytest.raises(ValueError, match="int64"):
         layer_statistics(model, torch.rand(4, 784), torch.zeros(4))
 
 
@@ -323,7 +323,7 @@ def test_numpy_scalars_are_accepted_and_bool_is_not():
 def test_bad_arguments_name_themselves():
     model = make_model(2, 0.1)
     x, y = torch.rand(4, 784), torch.arange(4)
-    with pytest.raises(TypeError, match="x must be a floating"):
+    with pytest.raises(ValueError, match="x must be a floating"):
         model(torch.ones(4, 784, dtype=torch.int64))
     with pytest.raises(TypeError, match="model"):
         layer_statistics(torch.nn.Linear(784, 10), x, y)

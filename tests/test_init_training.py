@@ -275,9 +275,9 @@ def test_training_arguments_name_themselves():
         accuracy_and_loss(model, x, y, chunk=0)
     with pytest.raises(ValueError, match="at least one"):
         accuracy_and_loss(model, x[:0], y[:0])
-    with pytest.raises(TypeError, match="labels"):
+    with pytest.raises(ValueError, match="labels"):
         accuracy_and_loss(model, x, y.float())
     with pytest.raises(TypeError, match="seed"):
         train_from_seed(2, 0.1, 1.0, train_data=(x, y), test_data=(x, y))
-    with pytest.raises(TypeError, match="test_data"):
+    with pytest.raises(ValueError, match="test_data"):
         train(model, train_data=(x, y), test_data=(x, y.float()))

@@ -288,7 +288,7 @@ def test_predict_rejects_bad_inputs(small_problem):
 
 
 def test_log_cosh_rejects_non_floating_input():
-    with pytest.raises(TypeError, match="r must be a floating-point tensor"):
+    with pytest.raises(ValueError, match="r must be a floating-point tensor"):
         log_cosh(torch.tensor([1, 2]))
     with pytest.raises(TypeError, match=r"r must be a torch\.Tensor"):
         log_cosh(1.0)
@@ -306,9 +306,9 @@ def test_cost_rejects_bad_params_and_batches(small_problem):
         cost({**params, "b2": params["b2"].reshape(1)}, X, y)
     with pytest.raises(ValueError, match=r"params\['W1'\]"):
         cost({**params, "W1": params["W1"].reshape(-1)}, X, y)
-    with pytest.raises(TypeError, match=r"params\['w2'\] must have dtype torch\.float64"):
+    with pytest.raises(ValueError, match=r"params\['w2'\] must have dtype torch\.float64"):
         cost({**params, "w2": params["w2"].float()}, X, y)
-    with pytest.raises(TypeError, match=r"X must have dtype torch\.float64"):
+    with pytest.raises(ValueError, match=r"X must have dtype torch\.float64"):
         cost(params, X.float(), y)
     with pytest.raises(ValueError, match=r"y must have shape \(5,\)"):
         cost(params, X, y[:4])
