@@ -21,7 +21,13 @@ from pathlib import Path
 
 import torch
 
-from hw1._validation import check_floating_dtype, check_option, check_path, check_positive_int
+from hw1._validation import (
+    check_floating_dtype,
+    check_keys,
+    check_option,
+    check_path,
+    check_positive_int,
+)
 from hw1.bench.timing import DEVICES
 
 __all__ = [
@@ -237,13 +243,17 @@ def load_results(device: str = "cpu", *, path: str | Path | None = None) -> dict
     return _validate(doc, str(path))
 
 
+_DESCRIBED = ("device", "device_name", "torch_version", "num_threads", "dtype", "date")
+
+
 def describe(doc: Mapping, source: str | None = None) -> str:
     """Return one line saying where and when a result document was measured.
 
     Parameters
     ----------
     doc : dict
-        A result document.
+        A result document, or any dict with its ``"provenance"`` (and, for a live run,
+        its ``"config"``): only those are read.
     source : {"stored", "live"}, optional
         Where it came from, as :func:`hw1.bench.benchmark.load_or_measure` says; the
         line then starts by saying which, and for a live run how short it was.
@@ -257,13 +267,14 @@ def describe(doc: Mapping, source: str | None = None) -> str:
     Raises
     ------
     TypeError, ValueError
-        If ``doc`` is not a valid document (:func:`check_results`) or ``source`` is
-        not one of the two.
+        If ``doc`` lacks what the line reads or ``source`` is not one of the two.
     """
-    doc = check_results(doc, "doc")
     if source is not None:
         check_option(source, "source", ("stored", "live"))
-    p = doc["provenance"]
+    check_keys(doc, "doc", ["provenance", *(["config"] if source == "live" else [])])
+    p = check_keys(doc["provenance"], "doc['provenance']", _DESCRIBED)
+    if source == "live":
+        check_keys(doc["config"], "doc['config']", ("runs", "min_run_time"))
     line = (
         f"{p['device'].upper()} results: {p['device_name']}, torch {p['torch_version']}, "
         f"{p['num_threads']} thread(s), {p['dtype']}, recorded {p['date']}"
