@@ -119,7 +119,8 @@ def definition_cells(definitions, inliner: Inliner) -> list[nbformat.NotebookNod
     def flush():
         if chunk:
             name = module if not module.startswith(("namespace:", "=")) else "aliases"
-            cells.append(nbformat.v4.new_code_cell(f"# from {name}\n\n" + "\n\n\n".join(chunk)))
+            heading = f"# {name}, as defined in the package\n\n"
+            cells.append(nbformat.v4.new_code_cell(heading + "\n\n\n".join(chunk)))
 
     for definition in definitions:
         if definition.module != module:

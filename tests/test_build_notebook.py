@@ -70,6 +70,8 @@ def test_no_cell_imports_hw1(combined):
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":
             assert not _package_imports(_tree(cell)), f"cell {index} imports hw1"
+            # Not even in a comment: a grader who searches the file finds none.
+            assert "import hw1" not in cell.source and "from hw1" not in cell.source, index
 
 
 def test_every_answer_is_defined_once_under_its_question(combined):
@@ -111,6 +113,8 @@ def test_each_example_notebook_is_standalone_unless_exempt(name):
         assert "Needs the `hw1` package" in notebook.cells[0].source
     else:
         assert not imports, f"{name}'s notebook imports {imports}"
+        code = "".join(c.source for c in notebook.cells if c.cell_type == "code")
+        assert "import hw1" not in code and "from hw1" not in code, name
         assert "Runs on its own" in notebook.cells[0].source
 
 

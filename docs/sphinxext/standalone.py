@@ -474,7 +474,7 @@ def namespace_source(inliner: Inliner, local: str, module: str) -> str:
     if module == "=":
         return f"{local} = {members['='][1]}"
     items = "".join(f"    {attr}={name},\n" for attr, (_, name) in sorted(members.items()))
-    return f"{local} = SimpleNamespace(  # the names used from {module}\n{items})"
+    return f"{local} = SimpleNamespace(  # the names this example uses of {module}\n{items})"
 
 
 # -- a gallery script, made standalone --------------------------------------------------
@@ -565,7 +565,7 @@ def _namespace_tree(inliner, module, local, chains, keys) -> str:
             keys.append((target.module, target.name))
             items.append(f"{attr}={target.name}")
     body = textwrap.indent("".join(f"{item},\n" for item in items), "    ")
-    return f"SimpleNamespace(  # the names used from {module}, defined above\n{body})"
+    return f"SimpleNamespace(  # the names this example uses of {module}, defined above\n{body})"
 
 
 def closure(inliner: Inliner, keys) -> list[tuple[str, str]]:
