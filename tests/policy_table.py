@@ -891,6 +891,10 @@ TABLE: dict[str, Case] = {
         lambda: dict(device="cpu", directory=None), device="option", directory="path?"
     ),
     "hw1.bench.results.check_results": C(lambda: dict(doc=bench_doc()), doc="doc"),
+    "hw1.bench.results.check_records": C(
+        lambda: dict(records=bench_doc()["cases"], keys=("L", "N")), records="records"
+    ),
+    "hw1.bench.results.check_doc": C(lambda: dict(doc=bench_doc(), limits=()), doc="doc"),
     "hw1.bench.results.save_results": C(
         lambda: dict(doc=bench_doc(), path=_tmp_json()), compare=False, doc="doc", path="path?"
     ),

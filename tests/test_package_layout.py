@@ -118,3 +118,9 @@ def test_every_module_is_at_most_800_lines(name):
 def test_every_gallery_script_is_at_most_400_lines(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_EXAMPLE_LINES, f"{path.name}: {lines} lines"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.startswith("hw1.bench")))
+def test_every_bench_module_is_at_most_500_lines(name):
+    lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
+    assert lines <= 500, f"{name}: {lines} lines"

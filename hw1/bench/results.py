@@ -16,7 +16,7 @@ import json
 import math
 import os
 import platform
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import torch
@@ -27,12 +27,16 @@ from hw1._validation import (
     check_option,
     check_path,
     check_positive_int,
+    check_real,
 )
 from hw1.bench.timing import DEVICES
 
 __all__ = [
     "RESULTS_DIR",
     "SCHEMA",
+    "TIMES",
+    "check_doc",
+    "check_records",
     "check_results",
     "describe",
     "load_results",
@@ -46,6 +50,69 @@ __all__ = [
 RESULTS_DIR = Path(__file__).parent.parent / "data_files" / "bench"
 #: Version of the JSON layout written by :func:`hw1.bench.benchmark.run_benchmark`.
 SCHEMA = 2
+
+
+#: The time fields of a record, in seconds: each must be finite and > 0.
+TIMES = ("median_s", "min_s", "max_s", "per_jacobian_s")
+
+
+def check_records(records: object, keys: Sequence[str], name: str = "records") -> list[Mapping]:
+    """Return ``records`` as a list of mappings holding ``keys``, with finite times.
+
+    Checks the benchmark records that the tables of :mod:`hw1.bench.tables` read: each
+    a dict holding ``keys``, each time (``TIMES``, and every entry of ``"runs"``) a
+    finite number > 0.
+
+    Raises
+    ------
+    TypeError
+        If ``records`` is not a list of dicts, or a time is not a number.
+    ValueError
+        If it is empty, a record lacks a key, or a time is not finite and positive.
+    """
+    if isinstance(records, str | bytes) or not isinstance(records, Iterable):
+        raise TypeError(f"{name} must be a list of dicts, got {type(records).__name__}")
+    records = list(records)
+    if not records:
+        raise ValueError(f"{name} is empty; expected at least one record")
+    for i, r in enumerate(records):
+        if not isinstance(r, Mapping):
+            raise TypeError(f"{name}[{i}] must be a dict, got {type(r).__name__}")
+        missing = [k for k in keys if k not in r]
+        if missing:
+            raise ValueError(f"{name}[{i}] lacks key(s) {missing}; expected {list(keys)}")
+        for k in TIMES:
+            if k in r:
+                check_real(r[k], f"{name}[{i}][{k!r}]", low=0, low_open=True)
+        runs = r.get("runs", ())
+        if isinstance(runs, str | bytes) or not isinstance(runs, Iterable):
+            raise TypeError(f"{name}[{i}]['runs'] must be a list of times")
+        for t in runs:
+            check_real(t, f"{name}[{i}]['runs']", low=0, low_open=True)
+    return records
+
+
+def check_doc(doc: object, limits: Sequence[str], name: str = "doc") -> Mapping:
+    """Return ``doc`` if it holds ``cases`` and ``limits`` with the ``limits`` entries read.
+
+    Raises
+    ------
+    TypeError
+        If ``doc`` or its ``limits`` is not a dict.
+    ValueError
+        If a key is missing.
+    """
+    if not isinstance(doc, Mapping):
+        raise TypeError(f"{name} must be a result document (a dict), got {type(doc).__name__}")
+    for key in ("cases", "limits"):
+        if key not in doc:
+            raise ValueError(f"{name} lacks the key {key!r}")
+    if not isinstance(doc["limits"], Mapping):
+        raise TypeError(f"{name}['limits'] must be a dict, got {type(doc['limits']).__name__}")
+    missing = [k for k in limits if not isinstance(doc["limits"].get(k), Mapping)]
+    if missing:
+        raise ValueError(f"{name}['limits'] lacks {missing}")
+    return doc
 
 
 def _device_name(device: str) -> str:

@@ -26,6 +26,7 @@ from hw1.bench.methods import (
     SWEEP_PAIRS,
     SWEEP_VARIANTS,
 )
+from hw1.bench.results import check_doc, check_records
 from hw1.jacobian import multiply_counts
 
 __all__ = [
@@ -47,46 +48,6 @@ __all__ = [
 
 _CASE_KEYS = ("L", "N", "method", "layout", "median_s")
 _SWEEP_KEYS = ("D", "method", "runs", "per_jacobian_s")
-_TIMES = ("median_s", "min_s", "max_s", "per_jacobian_s")
-
-
-def _records(records: object, keys: Sequence[str], name: str = "records") -> list[Mapping]:
-    """Return ``records`` as a list of mappings holding ``keys``, with finite times."""
-    if isinstance(records, str | bytes) or not isinstance(records, Iterable):
-        raise TypeError(f"{name} must be a list of dicts, got {type(records).__name__}")
-    records = list(records)
-    if not records:
-        raise ValueError(f"{name} is empty; expected at least one record")
-    for i, r in enumerate(records):
-        if not isinstance(r, Mapping):
-            raise TypeError(f"{name}[{i}] must be a dict, got {type(r).__name__}")
-        missing = [k for k in keys if k not in r]
-        if missing:
-            raise ValueError(f"{name}[{i}] lacks key(s) {missing}; expected {list(keys)}")
-        for k in _TIMES:
-            if k in r:
-                check_real(r[k], f"{name}[{i}][{k!r}]", low=0, low_open=True)
-        runs = r.get("runs", ())
-        if isinstance(runs, str | bytes) or not isinstance(runs, Iterable):
-            raise TypeError(f"{name}[{i}]['runs'] must be a list of times")
-        for t in runs:
-            check_real(t, f"{name}[{i}]['runs']", low=0, low_open=True)
-    return records
-
-
-def _doc(doc: object, limits: Sequence[str], name: str = "doc") -> Mapping:
-    """Return ``doc`` if it holds ``cases`` (when read) and the ``limits`` entries read."""
-    if not isinstance(doc, Mapping):
-        raise TypeError(f"{name} must be a result document (a dict), got {type(doc).__name__}")
-    for key in ("cases", "limits"):
-        if key not in doc:
-            raise ValueError(f"{name} lacks the key {key!r}")
-    if not isinstance(doc["limits"], Mapping):
-        raise TypeError(f"{name}['limits'] must be a dict, got {type(doc['limits']).__name__}")
-    missing = [k for k in limits if not isinstance(doc["limits"].get(k), Mapping)]
-    if missing:
-        raise ValueError(f"{name}['limits'] lacks {missing}")
-    return doc
 
 
 def _batch(N: object, name: str = "N") -> int | None:
@@ -146,7 +107,7 @@ def fastest_layouts(records: Iterable[Mapping]) -> dict[tuple, Mapping]:
     dict
         ``(L, N, method)`` to the record whose ``median_s`` is the smallest.
     """
-    records = _records(records, ("L", "N", "method", "median_s"))
+    records = check_records(records, ("L", "N", "method", "median_s"))
     best: dict[tuple, Mapping] = {}
     for r in records:
         key = (r["L"], r["N"], r["method"])
@@ -211,7 +172,7 @@ def case_table(
     brackets: ``"33.1 (31.0–35.2)"``; for the records of a single run
     (:func:`~hw1.bench.benchmark.run_cases`), the median over its blocks alone.
     """
-    records, N = _records(records, _CASE_KEYS), _batch(N)
+    records, N = check_records(records, _CASE_KEYS), _batch(N)
     per_jacobian = check_bool(per_jacobian, "per_jacobian")
     best = fastest_layouts(records)
     Ls = [L for L, n in _cases(records) if n == N]
@@ -239,7 +200,7 @@ def layout_table(records: Sequence[Mapping], N: int | None = None) -> list[dict]
     Columns ``"rows [us]"`` and ``"columns [us]"`` (microseconds per call, medians
     across runs) and ``"faster"``, the layout the other tables use.
     """
-    records, N = _records(records, _CASE_KEYS), _batch(N)
+    records, N = check_records(records, _CASE_KEYS), _batch(N)
     table = {(r["L"], r["N"], r["method"], r["layout"]): r for r in records}
     rows = []
     for method in AUTOGRAD_METHODS:
@@ -274,7 +235,7 @@ def speed_ratios(records: Sequence[Mapping]) -> list[dict]:
         ``"speedup min"``, ``"speedup max"`` across runs, and ``"vs jacfwd"``, the
         median ratio against ``torch.func.jacfwd``.
     """
-    records = _records(records, (*_CASE_KEYS, "runs"))
+    records = check_records(records, (*_CASE_KEYS, "runs"))
     best = fastest_layouts(records)
     rows = []
     for L, N in _cases(records):
@@ -314,8 +275,8 @@ def floor_table(doc: Mapping, N: int | None = None) -> list[dict]:
     (ops times the median cost of one trivial operation), ``"time [us]"`` (median across
     runs) and ``"time / floor"``.
     """
-    doc, N = _doc(doc, ("op",)), _batch(N)
-    _records(doc["cases"], (*_CASE_KEYS, "ops"), "doc['cases']")
+    doc, N = check_doc(doc, ("op",)), _batch(N)
+    check_records(doc["cases"], (*_CASE_KEYS, "ops"), "doc['cases']")
     per_op = doc["limits"]["op"]["median_s"]
     best = fastest_layouts(doc["cases"])
     rows = []
@@ -348,8 +309,8 @@ def gflops_table(doc: Mapping, L: int | None = None) -> list[dict]:
     that rate over the rate of the same-shaped single product measured in the same run.
     Then the two reference products themselves.
     """
-    doc = _doc(doc, ("same_shape", "big"))
-    _records(doc["cases"], (*_CASE_KEYS, "multiplies", "gflops_runs"), "doc['cases']")
+    doc = check_doc(doc, ("same_shape", "big"))
+    check_records(doc["cases"], (*_CASE_KEYS, "multiplies", "gflops_runs"), "doc['cases']")
     limits = doc["limits"]
     L = check_positive_int(L, "L") if L is not None else max(r["L"] for r in doc["cases"])
     N = max(r["N"] for r in doc["cases"] if r["N"] is not None)
@@ -394,7 +355,7 @@ def layer_table(doc: Mapping) -> list[dict]:
     Microseconds per operation (median and min–max across runs) and its share of the
     layer (the sum of the operations used; ``torch.tanh`` is shown for comparison only).
     """
-    layer = _doc(doc, ("layer",))["limits"]["layer"]
+    layer = check_doc(doc, ("layer",))["limits"]["layer"]
     used = sum(s["median_s"] for name, s in layer.items() if "not used" not in name)
     return [
         {
@@ -439,7 +400,7 @@ def sweep_table(records: Sequence[Mapping], *, K: int = 30, P: int = 10, L: int 
     :func:`hw1.jacobian.multiply_counts`'s ``ratio`` (reverse-mode over forward-mode
     multiplies). Above 1, forward mode is (or should be) the faster.
     """
-    records = _records(records, _SWEEP_KEYS)
+    records = check_records(records, _SWEEP_KEYS)
     K, P, L = (check_positive_int(v, n) for n, v in (("K", K), ("P", P), ("L", L)))
     ratios = _sweep_ratios(records, None)
     rows = []
@@ -468,7 +429,7 @@ def sweep_ratio_bands(records: Sequence[Mapping]) -> dict[str, dict[int, tuple[f
         Per pair of :data:`~hw1.bench.methods.SWEEP_PAIRS`: ``D`` to ``(min, max)`` of
         the ratio over the runs.
     """
-    records = _records(records, ("D", "method", "runs"))
+    records = check_records(records, ("D", "method", "runs"))
     per_run = _sweep_ratios_per_run(records)
     Ds = sorted({r["D"] for r in records})
     return {
@@ -489,7 +450,7 @@ def sweep_crossovers(
         crosses), and ``"median"``, ``"min"``, ``"max"`` over the runs that cross
         (``None`` if none does). ``"predicted"``: the crossover of the multiply counts.
     """
-    records = _records(records, ("D", "method", "runs"))
+    records = check_records(records, ("D", "method", "runs"))
     K, P, L = (check_positive_int(v, n) for n, v in (("K", K), ("P", P), ("L", L)))
     per_run = _sweep_ratios_per_run(records)
     result: dict[str, dict[str, object]] = {}
