@@ -252,7 +252,7 @@ not_flat = {
         for seed, stats in zip(SEEDS, untrained[name], strict=True)
     ]
     for name in ("Xavier", "d=2.0")
-}  # fmt: skip
+}
 # sphinx_gallery_start_ignore
 for name in ("d=0.01", "d=0.1"):
     assert flat[name]["weight grads: max/min over layers"] < 1.6, (

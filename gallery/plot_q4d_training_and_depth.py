@@ -270,7 +270,7 @@ table(
     [{"setting": r["setting"], "depth": r["depth"], "test %": 100 * r["test_accuracy_mean"],
       "range": pct_range(r, "test_accuracy")} for r in trained_rows],
     formats={"test %": ".2f"},
-)  # fmt: skip
+)
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
@@ -304,7 +304,7 @@ xavier_spreads = [sweep["Xavier", k]["last_hidden_std_mean"] for k in DEPTHS]
 # sphinx_gallery_start_ignore
 assert all(a > b for a, b in itertools.pairwise(xavier_spreads)), "Xavier: spread falls with depth"
 ratio = {(name, k, end): sweep[name, k][f"grad_ratio_{end}"] for name, k in sweep
-         for end in ("min", "mean", "max")}  # fmt: skip
+         for end in ("min", "mean", "max")}
 assert ratio["Xavier", 16, "mean"] < ratio["Xavier", 2, "mean"], "Xavier: ratio lower at 16 than 2"
 assert all(0.3 < ratio["Xavier", k, end] < 3 for k in DEPTHS for end in ("min", "max")), (
     "Xavier: gradient ratio between 0.3 and 3 at every depth and seed"
@@ -313,7 +313,7 @@ assert ratio["d=0.1", 16, "max"] < 1e-4, "d=0.1: depth-16 gradient ratio below 1
 assert ratio["d=0.01", 16, "max"] < 1e-15, "d=0.01: depth-16 gradient ratio below 1e-15"
 assert ratio["d=2.0", 16, "min"] > 1e4, "d=2.0: depth-16 gradient ratio above 1e4"
 acc = {(name, k, end): reached[name, k][f"test_accuracy_{end}"] for name, k in reached
-       for end in ("min", "mean", "max")}  # fmt: skip
+       for end in ("min", "mean", "max")}
 assert acc["d=0.1", 2, "min"] > 0.5, "d=0.1: above 50% at depth 2"
 assert acc["d=0.1", 4, "min"] > ONES_SHARE + 0.05, "d=0.1: above 16% at depth 4"
 assert acc["d=0.1", 4, "max"] < acc["d=0.1", 2, "min"], "d=0.1: lower at depth 4 than 2"

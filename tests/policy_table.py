@@ -1335,6 +1335,22 @@ def with_bad(values: dict, arg: str, value: object) -> dict:
     return {**values, **value} if arg == "*" else {**values, arg: value}
 
 
+def resolve(path: str) -> object:
+    """The object a dotted path such as ``hw1.data.load_mnist`` names."""
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def outcome(func: Callable, values: dict) -> tuple:
+    """``("raised", type, message)`` or ``("returned", summary)`` of one seeded call."""
+    torch.manual_seed(0)
+    try:
+        result = invoke(func, values)
+    except Exception as error:
+        return ("raised", type(error).__name__, str(error))
+    return ("returned", summarize(result))
+
+
 def invoke(func: Callable, values: dict) -> object:
     """Call ``func`` with the arguments named in ``values`` (``*args`` as a tuple)."""
     try:

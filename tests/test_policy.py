@@ -26,13 +26,6 @@ import policy_table as pt
 SWEPT = sorted(pt.TABLE)
 
 
-def _resolve(path: str):
-    import importlib
-
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
-
-
 def test_every_public_callable_has_a_table_entry():
     found = set(pt.public_callables())
     assert found - set(pt.TABLE) == set(), "add these to tests/policy_table.py"
@@ -47,15 +40,6 @@ def test_module_docstring_states_what_nonfinite_entries_do(module):
     )
 
 
-def _run(func, values) -> tuple:
-    torch.manual_seed(0)
-    try:
-        result = pt.invoke(func, values)
-    except Exception as error:
-        return ("raised", type(error).__name__, str(error))
-    return ("returned", pt.summarize(result))
-
-
 def _sweep_param(name: str):
     pending = pt.TABLE[name].pending
     marks = [pytest.mark.xfail(reason=pending, strict=True)] if pending else []
@@ -68,15 +52,15 @@ def test_policy_sweep(name):
     case = pt.TABLE[name]
     if not case.kinds:
         pytest.skip("no arguments to vary; the module's own tests run it")
-    func = _resolve(name)
+    func = pt.resolve(name)
     nonfinite = pt.nonfinite_of(name)
-    valid = _run(func, case.make())
+    valid = pt.outcome(func, case.make())
     assert valid[0] == "returned", f"the table's valid call fails: {valid}"
     failures = []
     for arg, category, value, expect in pt.bad_calls(name):
         if case.slow and expect in ("same", "either", "nonfinite"):
             continue  # these run the whole computation; tools/probe_policy.py covers them
-        outcome = _run(func, pt.with_bad(case.make(), arg, value))
+        outcome = pt.outcome(func, pt.with_bad(case.make(), arg, value))
         row, reason = pt.classify(
             arg,
             category,

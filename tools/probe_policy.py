@@ -82,20 +82,6 @@ def _die_with_parent() -> None:
         pass
 
 
-def _resolve(path: str):
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
-
-
-def _call(func, values) -> tuple:
-    torch.manual_seed(0)
-    try:
-        result = pt.invoke(func, values)
-    except Exception as error:
-        return ("raised", type(error).__name__, str(error))
-    return ("returned", pt.summarize(result))
-
-
 def _in_fork(job) -> tuple:
     """Run ``job()`` in a child; return its pickled tuple, ("hang",) or ("crash", ...)."""
     read, write = os.pipe()
@@ -150,7 +136,7 @@ def probe(only: str = "", out: str = "") -> list[dict]:
     for module in WARM_IMPORTS:
         importlib.import_module(module)
     for name in names:
-        func = _resolve(name)
+        func = pt.resolve(name)
         case = pt.TABLE[name]
         nonfinite = NONFINITE.get(name) or pt.nonfinite_of(name)
         print(f"{name} ...", file=sys.stderr, flush=True)
@@ -167,7 +153,7 @@ def probe(only: str = "", out: str = "") -> list[dict]:
                 )
             )
             continue
-        valid = _in_fork(lambda case=case, func=func: _call(func, case.make()))
+        valid = _in_fork(lambda case=case, func=func: pt.outcome(func, case.make()))
         if valid[0] != "returned":
             records.append(
                 dict(
@@ -183,10 +169,10 @@ def probe(only: str = "", out: str = "") -> list[dict]:
 
             def job(index=index, func=func, case=case, name=name):
                 bad = pt.bad_calls(name)[index]
-                first = _call(func, pt.with_bad(case.make(), bad[0], bad[2]))
+                first = pt.outcome(func, pt.with_bad(case.make(), bad[0], bad[2]))
                 if case.slow and first[0] == "raised":
                     return (first, None)
-                after = _call(func, case.make())
+                after = pt.outcome(func, case.make())
                 return (first, after)
 
             got = _in_fork(job)
